@@ -1,0 +1,518 @@
+//! The domain's nouns: practices, trainees, placements, pauses and the settings (DOMAIN.md §2–5).
+//!
+//! Plain data with no I/O. `Dataset` is one region's whole state in memory, as the store loads it;
+//! the rules, the optimizer and the money engine read it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+use super::dates::Period;
+use super::money::Money;
+use super::region::Region;
+
+/// The six trainee types (DOMAIN.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TraineeType {
+    /// KBU (klinisk basisuddannelse)
+    Kbu,
+    /// Intro (introduktionsstilling)
+    Intro,
+    /// Phase 1 (fase 1) of the specialist course in general medicine
+    Phase1,
+    /// Phase 2 (fase 2)
+    Phase2,
+    /// Phase 3 (fase 3)
+    Phase3,
+    /// Another specialty: klinisk genetik, klinisk biokemi, klinisk farmakologi,
+    /// samfundsmedicin, arbejdsmedicin
+    Other,
+}
+
+impl TraineeType {
+    pub const ALL: [TraineeType; 6] = [
+        TraineeType::Kbu,
+        TraineeType::Intro,
+        TraineeType::Phase1,
+        TraineeType::Phase2,
+        TraineeType::Phase3,
+        TraineeType::Other,
+    ];
+
+    /// The five general-medicine types whose mix P2 evens out.
+    pub const GENERAL: [TraineeType; 5] =
+        [TraineeType::Kbu, TraineeType::Intro, TraineeType::Phase1, TraineeType::Phase2, TraineeType::Phase3];
+
+    /// The name used in CSV and JSON (`trainees.csv` `type`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TraineeType::Kbu => "kbu",
+            TraineeType::Intro => "intro",
+            TraineeType::Phase1 => "phase1",
+            TraineeType::Phase2 => "phase2",
+            TraineeType::Phase3 => "phase3",
+            TraineeType::Other => "other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<TraineeType> {
+        let k = key.trim().to_lowercase();
+        TraineeType::ALL.into_iter().find(|t| t.key() == k)
+    }
+
+    /// The Danish name shown to users and on statements.
+    pub fn danish(self) -> &'static str {
+        match self {
+            TraineeType::Kbu => "KBU",
+            TraineeType::Intro => "Introduktionsstilling",
+            TraineeType::Phase1 => "Hoveduddannelse fase 1",
+            TraineeType::Phase2 => "Hoveduddannelse fase 2",
+            TraineeType::Phase3 => "Hoveduddannelse fase 3",
+            TraineeType::Other => "Anden specialist",
+        }
+    }
+
+    /// The short English name.
+    pub fn english(self) -> &'static str {
+        match self {
+            TraineeType::Kbu => "KBU",
+            TraineeType::Intro => "Intro",
+            TraineeType::Phase1 => "Phase 1",
+            TraineeType::Phase2 => "Phase 2",
+            TraineeType::Phase3 => "Phase 3",
+            TraineeType::Other => "Other specialty",
+        }
+    }
+
+    /// Default months in practice (DOMAIN.md §3, configurable).
+    pub fn default_months(self) -> u32 {
+        match self {
+            TraineeType::Intro | TraineeType::Phase3 => 12,
+            _ => 6,
+        }
+    }
+
+    /// How many months before the start a placement should be settled (DOMAIN.md §3):
+    /// KBU about 3, phase 3 about 6 (the trainee chooses among 3 proposals), others 3.
+    pub fn placement_lead_months(self) -> u32 {
+        match self {
+            TraineeType::Phase3 => 6,
+            _ => 3,
+        }
+    }
+}
+
+impl fmt::Display for TraineeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Rule T2: the practice's patient base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Setting {
+    Urban,
+    Rural,
+}
+
+impl Setting {
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::Urban => "urban",
+            Setting::Rural => "rural",
+        }
+    }
+    pub fn from_key(key: &str) -> Option<Setting> {
+        match key.trim().to_lowercase().as_str() {
+            "urban" | "by" => Some(Setting::Urban),
+            "rural" | "land" => Some(Setting::Rural),
+            _ => None,
+        }
+    }
+    pub fn danish(self) -> &'static str {
+        match self {
+            Setting::Urban => "by",
+            Setting::Rural => "land",
+        }
+    }
+}
+
+/// A tutor practice (tutorpraksis): a GP practice with at least one qualified tutor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Practice {
+    pub id: String,
+    pub name: String,
+    /// Street address for the statement header; may be empty.
+    pub address: String,
+    /// Danish name of the municipality, as in `Region::municipalities`.
+    pub municipality: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Rule P1: load is measured per tutor.
+    pub tutors: u32,
+    /// Rule T1: 1 means a solo practice.
+    pub doctors: u32,
+    /// Rule T2
+    pub setting: Setting,
+    /// Rule T2: socio-economically burdened patient base.
+    pub burdened: bool,
+    /// Rule P5: `None` means the municipality's flag.
+    pub threatened: Option<bool>,
+    /// Rule H8: trainees at a time; `None` means one per tutor.
+    pub capacity: Option<u32>,
+    /// Rule H6: may receive a dispensation for two phase-3 trainees at once.
+    pub large: bool,
+    /// Rule P3: types the practice refuses (flagged in the fairness review).
+    pub refuses: Vec<TraineeType>,
+    /// Rule P4: tutor quality, 1 (weak) to 5 (excellent): pedagogic level, experience,
+    /// assessment methods and evaluations in one number. `None` is unknown (scored as 3).
+    pub quality: Option<u8>,
+}
+
+impl Practice {
+    /// Rule H8: trainees the practice may hold at one time.
+    pub fn effective_capacity(&self, per_tutor: u32) -> u32 {
+        self.capacity.unwrap_or(self.tutors.saturating_mul(per_tutor))
+    }
+
+    /// Rule T1
+    pub fn is_solo(&self) -> bool {
+        self.doctors <= 1
+    }
+}
+
+/// A general-medicine or other trainee (uddannelseslæge) with their period in practice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trainee {
+    pub id: String,
+    pub name: String,
+    pub kind: TraineeType,
+    /// KBU: unit of first employment; phase 1–3: the unit where the course is anchored;
+    /// other: the unit of the wished area. May be empty for intro.
+    pub hospital_unit: Option<String>,
+    /// KBU: chosen on basislaege.dk (H3); intro: assigned by the committee.
+    pub municipality: Option<String>,
+    /// The practice period, both days included.
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// A whole month's salary; overrides the salary scale.
+    pub monthly_salary: Option<Money>,
+    /// Key into the salary scale when `monthly_salary` is empty.
+    pub seniority_step: Option<String>,
+    /// Rule H1
+    pub own_gp: Option<String>,
+    /// Rule H2
+    pub family_practices: Vec<String>,
+    /// Rules T1, T2: earlier practices, oldest first.
+    pub history: Vec<String>,
+}
+
+impl Trainee {
+    pub fn period(&self) -> Period {
+        Period::new(self.start, self.end)
+    }
+}
+
+/// A hard rule of DOMAIN.md §4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Rule {
+    H1,
+    H2,
+    H3,
+    H4,
+    H5,
+    H6,
+    H7,
+    H8,
+    H9,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 9] = [Rule::H1, Rule::H2, Rule::H3, Rule::H4, Rule::H5, Rule::H6, Rule::H7, Rule::H8, Rule::H9];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::H1 => "H1",
+            Rule::H2 => "H2",
+            Rule::H3 => "H3",
+            Rule::H4 => "H4",
+            Rule::H5 => "H5",
+            Rule::H6 => "H6",
+            Rule::H7 => "H7",
+            Rule::H8 => "H8",
+            Rule::H9 => "H9",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Rule> {
+        let t = text.trim().to_uppercase();
+        Rule::ALL.into_iter().find(|r| r.id() == t)
+    }
+
+    /// CONTRACT.md: an override may name any rule but H9.
+    pub fn may_be_overridden(self) -> bool {
+        self != Rule::H9
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A trainee's practice placement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    pub trainee_id: String,
+    pub practice_id: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// A pinned placement is fixed when a round is suggested.
+    pub pinned: bool,
+    /// Rules knowingly overridden, with the reason given.
+    pub overrides: Vec<Rule>,
+    pub reason: Option<String>,
+}
+
+impl Placement {
+    pub fn period(&self) -> Period {
+        Period::new(self.start, self.end)
+    }
+}
+
+/// Rule H7 (a pause) or, with `wish_type`, a P3 wish for that type in that period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    pub practice_id: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub wish_type: Option<TraineeType>,
+}
+
+impl Pause {
+    pub fn period(&self) -> Period {
+        Period::new(self.start, self.end)
+    }
+    /// A pause blocks placements (H7); a wish only scores (P3).
+    pub fn is_pause(&self) -> bool {
+        self.wish_type.is_none()
+    }
+}
+
+/// A value that changes from a date on: the rate from `valid_from` applies to days on and after it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dated<T> {
+    pub valid_from: NaiveDate,
+    pub value: T,
+}
+
+/// Picks the entry in force on `day`: the latest `valid_from` ≤ `day`.
+pub fn in_force<T>(entries: &[Dated<T>], day: NaiveDate) -> Option<&T> {
+    entries.iter().filter(|e| e.valid_from <= day).max_by_key(|e| e.valid_from).map(|e| &e.value)
+}
+
+/// One step of the salary scale (DOMAIN.md §5), in force from a date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SalaryStep {
+    pub step: String,
+    pub valid_from: NaiveDate,
+    pub monthly: Money,
+}
+
+/// The practice's share of the salary for a type, in hundredths of a percent (3200 = 32 %).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShareRate {
+    pub kind: TraineeType,
+    pub valid_from: NaiveDate,
+    pub practice_basis_points: i64,
+}
+
+/// Weights of the soft principles (T1–T2, P1–P7) in the score. Stored in the database.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    pub t1_organisation_variety: f64,
+    pub t2_patient_variety: f64,
+    pub p1_load_per_tutor: f64,
+    pub p2_type_mix: f64,
+    pub p3_wishes: f64,
+    pub p4_tutor_quality: f64,
+    pub p5_threatened_area: f64,
+    pub p6_dependency: f64,
+    pub p7_room_for_general: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights {
+            t1_organisation_variety: 10.0,
+            t2_patient_variety: 8.0,
+            p1_load_per_tutor: 20.0,
+            p2_type_mix: 8.0,
+            p3_wishes: 15.0,
+            p4_tutor_quality: 6.0,
+            p5_threatened_area: 10.0,
+            p6_dependency: 8.0,
+            p7_room_for_general: 10.0,
+        }
+    }
+}
+
+/// Everything the region can tune. Defaults are DOMAIN.md's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Rule H6: the allowed overlap of two phase-3 trainees, in days (2 months = 61).
+    pub phase3_overlap_days: i64,
+    /// Rule H8: trainees per tutor at a time, when a practice sets no capacity.
+    pub capacity_per_tutor: u32,
+    /// How far back the score and the review look, in years.
+    pub lookback_years: u32,
+    /// Months without a trainee before a practice is flagged `idle`.
+    pub idle_months: u32,
+    pub weights: Weights,
+    /// DOMAIN.md §5: the practice's share per type.
+    pub share_rates: Vec<ShareRate>,
+    /// The KBU tutor honorarium for a whole month.
+    pub honorarium: Vec<Dated<Money>>,
+    pub salary_scale: Vec<SalaryStep>,
+    /// Pension, in hundredths of a percent (1936 = 19.36 %); shown apart, outside the split
+    /// unless `pension_in_split`.
+    pub pension_basis_points: i64,
+    pub pension_in_split: bool,
+}
+
+/// The date from which the shipped rates apply.
+pub fn default_valid_from() -> NaiveDate {
+    // Proven valid constant date.
+    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        let from = default_valid_from();
+        let pct = |kind, bp| ShareRate { kind, valid_from: from, practice_basis_points: bp };
+        let step = |name: &str, dkk| SalaryStep { step: name.to_string(), valid_from: from, monthly: Money::from_dkk(dkk) };
+        Settings {
+            phase3_overlap_days: 61,
+            capacity_per_tutor: 1,
+            lookback_years: 5,
+            idle_months: 24,
+            weights: Weights::default(),
+            share_rates: vec![
+                pct(TraineeType::Kbu, 0),
+                pct(TraineeType::Intro, 0),
+                pct(TraineeType::Phase1, 0),
+                pct(TraineeType::Phase2, 3200),
+                pct(TraineeType::Phase3, 3900),
+                pct(TraineeType::Other, 3200),
+            ],
+            honorarium: vec![Dated { valid_from: from, value: Money::from_dkk(6000) }],
+            salary_scale: vec![step("laege1", 35_788), step("laege2", 39_111), step("praksisamanuens", 51_244)],
+            pension_basis_points: 1936,
+            pension_in_split: false,
+        }
+    }
+}
+
+impl Settings {
+    /// The practice's share in hundredths of a percent for `kind` on `day`.
+    pub fn practice_basis_points(&self, kind: TraineeType, day: NaiveDate) -> i64 {
+        self.share_rates
+            .iter()
+            .filter(|r| r.kind == kind && r.valid_from <= day)
+            .max_by_key(|r| r.valid_from)
+            .map_or(0, |r| r.practice_basis_points)
+    }
+
+    /// The monthly salary of a scale step on `day`.
+    pub fn salary_step(&self, step: &str, day: NaiveDate) -> Option<Money> {
+        self.salary_scale
+            .iter()
+            .filter(|s| s.step.eq_ignore_ascii_case(step) && s.valid_from <= day)
+            .max_by_key(|s| s.valid_from)
+            .map(|s| s.monthly)
+    }
+
+    /// The default scale step for a type (DOMAIN.md §5).
+    pub fn default_step(kind: TraineeType) -> &'static str {
+        match kind {
+            TraineeType::Kbu | TraineeType::Intro | TraineeType::Phase1 => "laege1",
+            TraineeType::Phase2 | TraineeType::Phase3 | TraineeType::Other => "praksisamanuens",
+        }
+    }
+
+    /// The KBU honorarium for a whole month on `day`.
+    pub fn honorarium_on(&self, day: NaiveDate) -> Money {
+        in_force(&self.honorarium, day).copied().unwrap_or(Money::ZERO)
+    }
+}
+
+/// One region's whole state in memory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub region: Region,
+    pub practices: Vec<Practice>,
+    pub trainees: Vec<Trainee>,
+    pub placements: Vec<Placement>,
+    pub pauses: Vec<Pause>,
+    pub settings: Settings,
+}
+
+impl Dataset {
+    /// An empty region: master data and default settings only.
+    pub fn empty(region: Region) -> Dataset {
+        Dataset {
+            region,
+            practices: Vec::new(),
+            trainees: Vec::new(),
+            placements: Vec::new(),
+            pauses: Vec::new(),
+            settings: Settings::default(),
+        }
+    }
+
+    pub fn practice(&self, id: &str) -> Option<&Practice> {
+        self.practices.iter().find(|p| p.id == id)
+    }
+
+    pub fn trainee(&self, id: &str) -> Option<&Trainee> {
+        self.trainees.iter().find(|t| t.id == id)
+    }
+
+    pub fn placement_of(&self, trainee_id: &str) -> Option<&Placement> {
+        self.placements.iter().find(|p| p.trainee_id == trainee_id)
+    }
+
+    /// Rule P5 for a practice: its own flag, else its municipality's.
+    pub fn is_threatened(&self, practice: &Practice) -> bool {
+        practice
+            .threatened
+            .unwrap_or_else(|| self.region.municipality(&practice.municipality).is_some_and(|m| m.threatened))
+    }
+
+    /// Trainees with no placement, in id order.
+    pub fn open_trainees(&self) -> Vec<&Trainee> {
+        let placed: std::collections::HashSet<&str> = self.placements.iter().map(|p| p.trainee_id.as_str()).collect();
+        let mut v: Vec<&Trainee> = self.trainees.iter().filter(|t| !placed.contains(t.id.as_str())).collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    /// Index from id to position, for the hot paths of the engine.
+    pub fn index(&self) -> DatasetIndex {
+        DatasetIndex {
+            practice: self.practices.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect(),
+            trainee: self.trainees.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect(),
+        }
+    }
+}
+
+/// Positions of practices and trainees in a `Dataset`, by id.
+#[derive(Clone, Debug, Default)]
+pub struct DatasetIndex {
+    pub practice: HashMap<String, usize>,
+    pub trainee: HashMap<String, usize>,
+}

@@ -1,0 +1,1 @@
+//! Output documents: PDF statements (`statement`).
