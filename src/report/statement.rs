@@ -277,7 +277,12 @@ fn draw_totals(c: &mut Canvas<'_>, s: &Statement<'_>, y: f32) {
     c.right(false, 9.0, RIGHT, y, &t.practice_share.to_danish_kr());
     y -= 5.0;
     c.left(false, 9.0, label_x, y, "Tutorhonorar (udbetales til praksis)");
-    c.right(false, 9.0, RIGHT, y, &format!("- {}", t.honorarium.to_danish_kr()));
+    let honorarium = if t.honorarium == Money::ZERO {
+        t.honorarium.to_danish_kr()
+    } else {
+        format!("- {}", t.honorarium.to_danish_kr())
+    };
+    c.right(false, 9.0, RIGHT, y, &honorarium);
     y -= 2.8;
     c.rule(label_x, RIGHT, y, 0.4, 0.0);
     y -= 5.0;
@@ -654,11 +659,10 @@ mod tests {
         assert!(!flat.contains("Eksempel Fase"), "{flat}");
     }
 
-    #[test]
-    fn a_long_statement_breaks_across_pages_with_the_header_repeated() {
+    /// One practice with 20 trainees × 10 months = 200 lines.
+    fn long_example() -> Dataset {
         let mut data = Dataset::empty(Region::midtjylland());
         data.practices.push(practice("P-STOR", "Store Lægehus", "Aarhus"));
-        // 20 trainees × 10 months = 200 lines.
         for i in 0..20 {
             let t = trainee(
                 &format!("T{i:02}"),
@@ -670,6 +674,12 @@ mod tests {
             );
             place(&mut data, t, "P-STOR");
         }
+        data
+    }
+
+    #[test]
+    fn a_long_statement_breaks_across_pages_with_the_header_repeated() {
+        let data = long_example();
         let pdf = statement_pdf(&data, "P-STOR", ym(2026, 1), ym(2026, 12), d(2026, 12, 1)).expect("statement");
         let text = pdftotext(&pdf);
         let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
@@ -749,12 +759,15 @@ mod tests {
         assert_eq!(danish_month(ym(2026, 9)), "sep. 2026");
     }
 
-    /// Writes a sample statement for a person to look at: `STATEMENT_SAMPLE=/tmp/x.pdf cargo test`.
+    /// Writes sample statements for a person to look at: `STATEMENT_SAMPLES=/tmp/dir cargo test`.
     #[test]
-    fn a_sample_statement_can_be_written_for_inspection() {
-        let Ok(path) = std::env::var("STATEMENT_SAMPLE") else { return };
-        let data = example();
-        let pdf = statement_pdf(&data, "EX-P5", ym(2026, 1), ym(2027, 12), d(2026, 11, 22)).expect("statement");
-        std::fs::write(path, pdf).expect("write sample");
+    fn sample_statements_can_be_written_for_inspection() {
+        let Ok(dir) = std::env::var("STATEMENT_SAMPLES") else { return };
+        let dir = std::path::PathBuf::from(dir);
+        let (data, long) = (example(), long_example());
+        for (data, id) in [(&data, "EX-P5"), (&data, "EX-P7"), (&long, "P-STOR")] {
+            let pdf = statement_pdf(data, id, ym(2026, 1), ym(2027, 12), d(2026, 11, 22)).expect("statement");
+            std::fs::write(dir.join(format!("{id}.pdf")), pdf).expect("write sample");
+        }
     }
 }
