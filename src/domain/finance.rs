@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 use super::dates::{Period, YearMonth};
-use super::model::{Dataset, Settings, TraineeType, Trainee};
+use super::model::{Dataset, Settings, Trainee, TraineeType};
 use super::money::Money;
 use super::region::{District, GODSTRUP};
 
@@ -224,7 +224,13 @@ fn segments(range: Period, cuts: &[NaiveDate]) -> Vec<Period> {
 }
 
 /// Computes one line from the trainee's day ranges in one month (already clipped and merged).
-fn price_line(data: &Dataset, trainee: &Trainee, practice_id: &str, month: YearMonth, ranges: &[Period]) -> FinanceLine {
+fn price_line(
+    data: &Dataset,
+    trainee: &Trainee,
+    practice_id: &str,
+    month: YearMonth,
+    ranges: &[Period],
+) -> FinanceLine {
     let settings = &data.settings;
     let days_in_month = i128::from(month.days());
     let cuts = change_dates(settings, trainee);
@@ -261,10 +267,8 @@ fn price_line(data: &Dataset, trainee: &Trainee, practice_id: &str, month: YearM
     };
     let region_share = split_base - practice_share;
     let honorarium = round_ratio(honorarium_sum, days_in_month);
-    let district = data
-        .practice(practice_id)
-        .and_then(|p| data.region.municipality(&p.municipality))
-        .map(|m| m.district);
+    let district =
+        data.practice(practice_id).and_then(|p| data.region.municipality(&p.municipality)).map(|m| m.district);
 
     FinanceLine {
         trainee_id: trainee.id.clone(),
@@ -440,11 +444,7 @@ const CSV_COLUMNS: [&str; 11] = [
 
 /// Quotes a CSV field when it holds the separator, a quote or a line break.
 fn csv_field(text: &str) -> String {
-    if text.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    if text.contains([';', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// `finance --format csv`: `;`-separated, decimal comma, a header row with the JSON line keys.
@@ -701,7 +701,10 @@ mod tests {
         assert_eq!(nov.basis, Money::from_dkk(28_900));
         assert_eq!(nov.practice_share, Money::from_dkk(9_248));
         let june = only_line(&lines, ym(2026, 6));
-        assert_eq!((june.days, june.basis, june.practice_share), (30, Money::from_dkk(51_000), Money::from_dkk(16_320)));
+        assert_eq!(
+            (june.days, june.basis, june.practice_share),
+            (30, Money::from_dkk(51_000), Money::from_dkk(16_320))
+        );
     }
 
     #[test]
@@ -733,7 +736,10 @@ mod tests {
         assert_eq!(feb.basis, Money::from_dkk(30_000));
         let full = trainee("K", TraineeType::Kbu, d(2028, 2, 1), d(2028, 2, 29), Some(40_000));
         let lines = finance_lines(&dataset(vec![full]), ym(2028, 2), ym(2028, 2), None);
-        assert_eq!((lines[0].days, lines[0].basis, lines[0].honorarium), (29, Money::from_dkk(40_000), Money::from_dkk(6_000)));
+        assert_eq!(
+            (lines[0].days, lines[0].basis, lines[0].honorarium),
+            (29, Money::from_dkk(40_000), Money::from_dkk(6_000))
+        );
     }
 
     #[test]
@@ -854,7 +860,13 @@ mod tests {
         let lines = finance_lines(&data, ym(2026, 1), ym(2026, 12), None);
         let keys: Vec<(String, String, String)> =
             lines.iter().map(|l| (l.practice_id.clone(), l.trainee_id.clone(), l.month.to_string())).collect();
-        let want = [("P1", "A", "2026-01"), ("P1", "A", "2026-02"), ("P1", "B", "2026-01"), ("P1", "B", "2026-02"), ("P2", "C", "2026-01")];
+        let want = [
+            ("P1", "A", "2026-01"),
+            ("P1", "A", "2026-02"),
+            ("P1", "B", "2026-01"),
+            ("P1", "B", "2026-02"),
+            ("P2", "C", "2026-01"),
+        ];
         let want: Vec<(String, String, String)> =
             want.iter().map(|(p, t, m)| (p.to_string(), t.to_string(), m.to_string())).collect();
         assert_eq!(keys, want);
@@ -932,7 +944,11 @@ mod tests {
             let monthly = t.monthly_salary.expect("set").ore();
             let basis = mul_div_round_half_up(monthly, i64::from(l.days), i64::from(l.month.days()));
             assert_eq!(l.basis, Money(basis), "{l:?}");
-            let changes_inside = data.settings.share_rates.iter().any(|r| r.kind == l.kind && r.valid_from > first && r.valid_from <= l.month.last_day());
+            let changes_inside = data
+                .settings
+                .share_rates
+                .iter()
+                .any(|r| r.kind == l.kind && r.valid_from > first && r.valid_from <= l.month.last_day());
             if !changes_inside {
                 let bp = data.settings.practice_basis_points(l.kind, first);
                 assert_eq!(l.practice_share, Money(mul_div_round_half_up(basis, bp, 10_000)), "{l:?}");
@@ -954,7 +970,10 @@ mod tests {
             let v = rng.next(20_000_000) as i64 - 10_000_000;
             let num = rng.next(10_000) as i64;
             let den = 1 + rng.next(10_000) as i64;
-            assert_eq!(round_ratio(i128::from(v) * i128::from(num), i128::from(den)), Money(mul_div_round_half_up(v, num, den)));
+            assert_eq!(
+                round_ratio(i128::from(v) * i128::from(num), i128::from(den)),
+                Money(mul_div_round_half_up(v, num, den))
+            );
         }
     }
 
@@ -991,7 +1010,10 @@ mod tests {
             rows[0],
             "trainee_id;practice_id;month;type;days;basis;practice_share;region_share;honorarium;pension;paid_out_by"
         );
-        assert_eq!(rows[1], "F2;\"P;1\";2026-06;phase2;30;51000,00;16320,00;34680,00;0,00;9873,60;Regionshospitalet Gødstrup");
+        assert_eq!(
+            rows[1],
+            "F2;\"P;1\";2026-06;phase2;30;51000,00;16320,00;34680,00;0,00;9873,60;Regionshospitalet Gødstrup"
+        );
         assert!(!csv.starts_with('\u{feff}'));
     }
 

@@ -51,11 +51,21 @@ impl Score {
         self.parts.iter().map(|p| p.reason.clone()).collect()
     }
 
-    fn push(&mut self, principle: &'static str, weight: f64, value: f64, reason: String) {
+}
+
+/// Builds a score; reasons are only written when `explain` is set (the optimizer's fast path skips them).
+struct Builder {
+    explain: bool,
+    score: Score,
+}
+
+impl Builder {
+    fn push(&mut self, principle: &'static str, weight: f64, value: f64, reason: impl FnOnce() -> String) {
         let value = value.clamp(-1.0, 1.0);
         let points = weight * value;
-        self.total += points;
-        self.parts.push(ScorePart { principle, weight, value, points, reason });
+        self.score.total += points;
+        let reason = if self.explain { reason() } else { String::new() };
+        self.score.parts.push(ScorePart { principle, weight, value, points, reason });
     }
 }
 
@@ -177,11 +187,20 @@ impl<'a> ScoreContext<'a> {
 
     /// The score of placing `trainee` at `practice` in `period`, with a reason per principle.
     pub fn score(&self, trainee: &Trainee, practice: &Practice, period: Period) -> Score {
+        self.build(trainee, practice, period, true)
+    }
+
+    /// The total only, without reasons: the optimizer's fast path. Equal to `score(..).total`.
+    pub fn total(&self, trainee: &Trainee, practice: &Practice, period: Period) -> f64 {
+        self.build(trainee, practice, period, false).total
+    }
+
+    fn build(&self, trainee: &Trainee, practice: &Practice, period: Period, explain: bool) -> Score {
         let w = &self.data.settings.weights;
         let pi = self.rules.practice_index(&practice.id).filter(|&i| self.data.practices[i].id == practice.id);
         let empty = History::default();
         let h = pi.map_or(&empty, |i| &self.history[i]);
-        let mut s = Score { total: 0.0, parts: Vec::with_capacity(10) };
+        let mut s = Builder { explain, score: Score { total: 0.0, parts: Vec::with_capacity(10) } };
         let earlier: Vec<&Practice> = trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect();
 
         // T1: solo after multi-doctor, and the other way round.
@@ -189,13 +208,13 @@ impl<'a> ScoreContext<'a> {
             if p.is_solo() { "a solo practice".to_string() } else { format!("a practice with {} doctors", p.doctors) }
         };
         match trainee.history.last() {
-            None => s.push("T1", w.t1_organisation_variety, 0.0, "T1: no earlier practice on record.".to_string()),
+            None => s.push("T1", w.t1_organisation_variety, 0.0, || "T1: no earlier practice on record.".to_string()),
             Some(last_id) => match self.rules.practice(last_id) {
                 None => s.push(
                     "T1",
                     w.t1_organisation_variety,
                     0.0,
-                    format!("T1: the last practice on record ({last_id}) is not in the register."),
+                    || format!("T1: the last practice on record ({last_id}) is not in the register."),
                 ),
                 Some(last) => {
                     let other_kind = last.is_solo() != practice.is_solo();
@@ -204,14 +223,14 @@ impl<'a> ScoreContext<'a> {
                     } else {
                         format!("T1: the last practice, {}, was also {}.", last.name, org(last))
                     };
-                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, reason);
+                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, || reason);
                 }
             },
         }
 
         // T2: urban/rural and burdened variety.
         if earlier.is_empty() {
-            s.push("T2", w.t2_patient_variety, 0.0, "T2: no earlier practice on record.".to_string());
+            s.push("T2", w.t2_patient_variety, 0.0, || "T2: no earlier practice on record.".to_string());
         } else {
             let n = earlier.len();
             let same_setting = earlier.iter().filter(|p| p.setting == practice.setting).count();
@@ -224,7 +243,7 @@ impl<'a> ScoreContext<'a> {
                 "T2",
                 w.t2_patient_variety,
                 value,
-                format!(
+                || format!(
                     "T2: {same_setting} of {n} earlier practices were {} and {burdened} of {n} burdened; this one is {} \
                      and {this_burden}.",
                     practice.setting.key(),
@@ -239,7 +258,7 @@ impl<'a> ScoreContext<'a> {
             "P1",
             w.p1_load_per_tutor,
             (median - h.months_per_tutor) / median.max(1.0),
-            format!(
+            || format!(
                 "P1: {} trainee-months per tutor {} (region median {}).",
                 danish_number(h.months_per_tutor, 1),
                 self.since(),
@@ -249,19 +268,19 @@ impl<'a> ScoreContext<'a> {
 
         // P2: an even mix of the general-medicine types.
         if trainee.kind == TraineeType::Other {
-            s.push("P2", w.p2_type_mix, 0.0, "P2: other specialties are outside the type mix.".to_string());
+            s.push("P2", w.p2_type_mix, 0.0, || "P2: other specialties are outside the type mix.".to_string());
         } else {
             let total = h.general_months();
             let even = 1.0 / TraineeType::GENERAL.len() as f64;
             if total < 1.0 {
-                s.push("P2", w.p2_type_mix, 1.0, format!("P2: no general-medicine trainee {}; every type is welcome.", self.since()));
+                s.push("P2", w.p2_type_mix, 1.0, || format!("P2: no general-medicine trainee {}; every type is welcome.", self.since()));
             } else {
                 let share = h.months_by_type[type_index(trainee.kind)] / total;
                 s.push(
                     "P2",
                     w.p2_type_mix,
                     (even - share) / even,
-                    format!(
+                    || format!(
                         "P2: {} made up {} % of the practice's {} general-medicine trainee-months {} (an even mix is {} %).",
                         trainee.kind.english(),
                         danish_number(share * 100.0, 0),
@@ -280,16 +299,16 @@ impl<'a> ScoreContext<'a> {
                 "P3",
                 w.p3_wishes,
                 1.0,
-                format!("P3: {} wishes a {} trainee from {} to {}.", practice.name, trainee.kind.english(), dates::danish(p.start), dates::danish(p.end)),
+                || format!("P3: {} wishes a {} trainee from {} to {}.", practice.name, trainee.kind.english(), dates::danish(p.start), dates::danish(p.end)),
             ),
-            None => s.push("P3", w.p3_wishes, 0.0, format!("P3: {} has no wish for {} in the period.", practice.name, trainee.kind.english())),
+            None => s.push("P3", w.p3_wishes, 0.0, || format!("P3: {} has no wish for {} in the period.", practice.name, trainee.kind.english())),
         }
         if practice.refuses.contains(&trainee.kind) {
             s.push(
                 "P3",
                 w.p3_wishes * EMPHASIS,
                 -1.0,
-                format!("P3: {} refuses {} trainees (flagged).", practice.name, trainee.kind.english()),
+                || format!("P3: {} refuses {} trainees (flagged).", practice.name, trainee.kind.english()),
             );
         }
 
@@ -299,7 +318,7 @@ impl<'a> ScoreContext<'a> {
             "P4",
             w.p4_tutor_quality,
             (f64::from(quality.unwrap_or(3)) - 3.0) / 2.0,
-            match quality {
+            || match quality {
                 Some(q) => format!("P4: tutor quality {q} of 5."),
                 None => "P4: tutor quality unknown, counted as 3 of 5.".to_string(),
             },
@@ -311,9 +330,9 @@ impl<'a> ScoreContext<'a> {
                 TraineeType::Phase3 | TraineeType::Intro => (1.0, "a placement here helps recruitment most"),
                 _ => (0.5, "a placement here helps recruitment"),
             };
-            s.push("P5", w.p5_threatened_area, value, format!("P5: {} lies in an area threatened by GP shortage; {why}.", practice.name));
+            s.push("P5", w.p5_threatened_area, value, || format!("P5: {} lies in an area threatened by GP shortage; {why}.", practice.name));
         } else {
-            s.push("P5", w.p5_threatened_area, 0.0, format!("P5: {} does not lie in a threatened area.", practice.name));
+            s.push("P5", w.p5_threatened_area, 0.0, || format!("P5: {} does not lie in a threatened area.", practice.name));
         }
 
         // P6: a practice that seems to run on trainees.
@@ -323,7 +342,7 @@ impl<'a> ScoreContext<'a> {
             "P6",
             w.p6_dependency,
             value,
-            format!(
+            || format!(
                 "P6: trainees were at least as many as tutors for {} months in a row at most, {}.",
                 danish_number(longest, 1),
                 self.since()
@@ -334,10 +353,10 @@ impl<'a> ScoreContext<'a> {
         if trainee.kind == TraineeType::Other {
             self.push_p7(&mut s, trainee, practice, pi, period);
         }
-        s
+        s.score
     }
 
-    fn push_p7(&self, s: &mut Score, trainee: &Trainee, practice: &Practice, pi: Option<usize>, period: Period) {
+    fn push_p7(&self, s: &mut Builder, trainee: &Trainee, practice: &Practice, pi: Option<usize>, period: Period) {
         let weight = self.data.settings.weights.p7_room_for_general;
         let muni = match pi {
             Some(i) => self.rules.practice_municipality(i),
@@ -350,12 +369,12 @@ impl<'a> ScoreContext<'a> {
                     "P7",
                     weight * EMPHASIS,
                     -1.0,
-                    format!("P7: {} lies in {}, outside the wished catchment of {unit}.", practice.name, practice.municipality),
+                    || format!("P7: {} lies in {}, outside the wished catchment of {unit}.", practice.name, practice.municipality),
                 );
             }
         }
         let Some(m) = muni else {
-            s.push("P7", weight, 0.0, format!("P7: {} is not a municipality of the region.", practice.municipality));
+            s.push("P7", weight, 0.0, || format!("P7: {} is not a municipality of the region.", practice.municipality));
             return;
         };
         let (free, expected) = *self.room_cache.borrow_mut().entry((m, period)).or_insert_with(|| {
@@ -367,7 +386,7 @@ impl<'a> ScoreContext<'a> {
             "P7",
             weight,
             value,
-            format!(
+            || format!(
                 "P7: {} has {free} free slots from {} to {}, and {} KBU or general-medicine trainees are expected there.",
                 self.data.region.municipalities[m].name,
                 dates::danish(period.start),

@@ -12,8 +12,8 @@
 
 use chrono::NaiveDate;
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, OffsetDateTime, Op, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+    Color, FontId, Greyscale, Line, LinePoint, Mm, OffsetDateTime, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, TextItem,
 };
 
 use crate::domain::dates::{YearMonth, danish};
@@ -61,6 +61,8 @@ const COL_DAYS_R: f32 = 111.0;
 const COL_BASIS_R: f32 = 132.0;
 const COL_PRACTICE_R: f32 = 153.0;
 const COL_REGION_R: f32 = 174.0;
+/// The widest an amount may be: the distance between amount columns less a gap.
+const AMOUNT_W: f32 = 19.5;
 const COL_HONORARIUM_R: f32 = RIGHT;
 
 /// The two fonts of a statement, parsed once and reused for every practice in a batch.
@@ -154,6 +156,15 @@ impl<'a> Canvas<'a> {
         self.text(face, size_pt, right - w, y, text);
     }
 
+    /// An amount right-aligned at `right`, set smaller when it would be wider than `max_mm`, so a
+    /// very large sum never runs into the next column.
+    fn amount(&mut self, bold: bool, size_pt: f32, right: f32, max_mm: f32, y: f32, text: &str) {
+        let face = if bold { self.bold } else { self.regular };
+        let w = face.width_mm(text, size_pt);
+        let size = if w > max_mm { size_pt * max_mm / w } else { size_pt };
+        self.right(bold, size, right, y, text);
+    }
+
     /// A horizontal rule from `x1` to `x2` at `y`, `grey` 0 (black) to 1 (white).
     fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness_pt: f32, grey: f32) {
         self.ops.push(Op::SaveGraphicsState);
@@ -167,7 +178,8 @@ impl<'a> Canvas<'a> {
 
 /// The Danish abbreviation of a month with its year, e.g. `maj 2026`, `sep. 2026`.
 fn danish_month(m: YearMonth) -> String {
-    const NAMES: [&str; 12] = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."];
+    const NAMES: [&str; 12] =
+        ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."];
     let name = NAMES.get(m.month.saturating_sub(1) as usize).copied().unwrap_or("?");
     format!("{name} {}", m.year)
 }
@@ -254,10 +266,10 @@ fn draw_row(c: &mut Canvas<'_>, l: &FinanceLine, y: f32, first_of_trainee: bool)
     }
     c.left(false, BODY_PT, COL_MONTH_X, y, &danish_month(l.month));
     c.right(false, BODY_PT, COL_DAYS_R, y, &l.days.to_string());
-    c.right(false, BODY_PT, COL_BASIS_R, y, &cell_amount(l.basis));
-    c.right(false, BODY_PT, COL_PRACTICE_R, y, &cell_amount(l.practice_share));
-    c.right(false, BODY_PT, COL_REGION_R, y, &cell_amount(l.region_share));
-    c.right(false, BODY_PT, COL_HONORARIUM_R, y, &cell_amount(l.honorarium));
+    c.amount(false, BODY_PT, COL_BASIS_R, AMOUNT_W, y, &cell_amount(l.basis));
+    c.amount(false, BODY_PT, COL_PRACTICE_R, AMOUNT_W, y, &cell_amount(l.practice_share));
+    c.amount(false, BODY_PT, COL_REGION_R, AMOUNT_W, y, &cell_amount(l.region_share));
+    c.amount(false, BODY_PT, COL_HONORARIUM_R, AMOUNT_W, y, &cell_amount(l.honorarium));
 }
 
 /// The sums row and the block that says what the practice pays or receives. `y` is the baseline
@@ -266,10 +278,10 @@ fn draw_totals(c: &mut Canvas<'_>, s: &Statement<'_>, y: f32) {
     let t = Totals::of(s.lines);
     c.rule(LEFT, RIGHT, y + 3.2, 0.6, 0.0);
     c.left(true, BODY_PT, COL_NAME_X, y, "I alt");
-    c.right(true, BODY_PT, COL_BASIS_R, y, &t.basis.to_danish());
-    c.right(true, BODY_PT, COL_PRACTICE_R, y, &t.practice_share.to_danish());
-    c.right(true, BODY_PT, COL_REGION_R, y, &t.region_share.to_danish());
-    c.right(true, BODY_PT, COL_HONORARIUM_R, y, &t.honorarium.to_danish());
+    c.amount(true, BODY_PT, COL_BASIS_R, AMOUNT_W, y, &t.basis.to_danish());
+    c.amount(true, BODY_PT, COL_PRACTICE_R, AMOUNT_W, y, &t.practice_share.to_danish());
+    c.amount(true, BODY_PT, COL_REGION_R, AMOUNT_W, y, &t.region_share.to_danish());
+    c.amount(true, BODY_PT, COL_HONORARIUM_R, AMOUNT_W, y, &t.honorarium.to_danish());
 
     let label_x = 100.0;
     let mut y = y - 11.0;
@@ -287,11 +299,8 @@ fn draw_totals(c: &mut Canvas<'_>, s: &Statement<'_>, y: f32) {
     c.rule(label_x, RIGHT, y, 0.4, 0.0);
     y -= 5.0;
     let net = net_for_practice(&t);
-    let (label, amount) = if net.ore() >= 0 {
-        ("Praksis betaler i alt", net)
-    } else {
-        ("Praksis modtager i alt", -net)
-    };
+    let (label, amount) =
+        if net.ore() >= 0 { ("Praksis betaler i alt", net) } else { ("Praksis modtager i alt", -net) };
     c.left(true, 10.0, label_x, y, label);
     c.right(true, 10.0, RIGHT, y, &amount.to_danish_kr());
     y -= 1.8;
@@ -584,7 +593,8 @@ mod tests {
         let f2 = trainee("EX-F2", "Eksempel Fase To", TraineeType::Phase2, d(2026, 5, 18), d(2026, 11, 17), 51_000);
         let f3 = trainee("EX-F3", "Eksempel Fase Tre", TraineeType::Phase3, d(2026, 10, 1), d(2027, 9, 30), 53_000);
         let k2 = trainee("EX-K2", "Eksempel Kbu To", TraineeType::Kbu, d(2026, 8, 1), d(2027, 1, 31), 39_500);
-        let o1 = trainee("EX-O1", "Eksempel Samfundsmedicin", TraineeType::Other, d(2026, 3, 1), d(2026, 8, 31), 47_000);
+        let o1 =
+            trainee("EX-O1", "Eksempel Samfundsmedicin", TraineeType::Other, d(2026, 3, 1), d(2026, 8, 31), 47_000);
         place(&mut data, f2, "EX-P5");
         place(&mut data, f3, "EX-P5");
         place(&mut data, k2, "EX-P7");
@@ -596,7 +606,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("statement.pdf");
         std::fs::write(&path, pdf).expect("write pdf");
-        let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext runs (poppler-utils)");
+        let out = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs (poppler-utils)");
         assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).expect("utf-8 text")
     }
@@ -731,7 +746,8 @@ mod tests {
         assert_eq!(calls, [(0, 3), (1, 3), (2, 3), (3, 3)]);
         assert!(all.iter().all(|(_, pdf)| pdf.starts_with(b"%PDF")));
         // Only practices with activity in the period: EX-P3's trainee left in August 2026.
-        let later = statements_for_all(&data, ym(2027, 1), ym(2027, 12), d(2026, 11, 22), &mut |_, _| true).expect("ok");
+        let later =
+            statements_for_all(&data, ym(2027, 1), ym(2027, 12), d(2026, 11, 22), &mut |_, _| true).expect("ok");
         assert_eq!(later.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["EX-P5", "EX-P7"]);
         let cancelled = statements_for_all(&data, ym(2026, 1), ym(2027, 12), d(2026, 11, 22), &mut |done, _| done < 1);
         assert!(matches!(cancelled, Err(ReportError::Cancelled)));
