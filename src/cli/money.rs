@@ -1,12 +1,69 @@
-//! CLI commands of the money engine (issue: money). Filled in as it lands.
+//! CLI commands of the money engine: `finance` and `statements` (CONTRACT.md "Money").
 
 use std::path::Path;
 
-use super::{CliResult, Failure, Format};
+use super::{CliResult, Failure, Format, arg_months, load, print_json, today};
+use crate::domain::finance::{finance_lines, salary_gaps, summarize, to_csv, to_json, to_text};
+use crate::report::statement::{ReportError, statement_pdf, statements_for_all};
 
-pub fn finance(_db: &Path, _from: &str, _to: &str, _practice: Option<&str>, _format: Format) -> CliResult {
-    Err(Failure::Unexpected(anyhow::anyhow!("`finance` is not yet available in this version")))
+/// `finance`: one line per trainee × practice × month, with rollups, in text, CSV or JSON.
+pub fn finance(db: &Path, from: &str, to: &str, practice: Option<&str>, format: Format) -> CliResult {
+    let (from, to, _) = arg_months(from, to)?;
+    let (_, data) = load(db)?;
+    if let Some(id) = practice
+        && data.practice(id).is_none()
+    {
+        return Err(Failure::BadInput(format!("--practice: unknown practice '{id}'")));
+    }
+    for gap in salary_gaps(&data, from, to) {
+        eprintln!(
+            "warning: trainee {} has no salary on {} (step '{}' is not on the scale); its lines carry 0,00",
+            gap.trainee_id, gap.day, gap.step
+        );
+    }
+    let lines = finance_lines(&data, from, to, practice);
+    let summary = summarize(&lines);
+    match format {
+        Format::Json => print_json(&to_json(&lines, &summary)),
+        Format::Csv => {
+            // Every CSV the program writes starts with a BOM so Danish Excel reads it as UTF-8.
+            print!("\u{feff}{}", to_csv(&lines));
+            Ok(())
+        }
+        Format::Text => {
+            print!("{}", to_text(&lines, &summary, &data));
+            Ok(())
+        }
+    }
 }
-pub fn statements(_db: &Path, _from: &str, _to: &str, _out: &Path, _practice: Option<&str>) -> CliResult {
-    Err(Failure::Unexpected(anyhow::anyhow!("`statements` is not yet available in this version")))
+
+/// `statements`: one PDF per practice with activity, named `<practice id>.pdf`.
+pub fn statements(db: &Path, from: &str, to: &str, out: &Path, practice: Option<&str>) -> CliResult {
+    let (from, to, _) = arg_months(from, to)?;
+    let (_, data) = load(db)?;
+    let printed_on = today();
+    let pdfs = match practice {
+        Some(id) => {
+            if data.practice(id).is_none() {
+                return Err(Failure::BadInput(format!("--practice: unknown practice '{id}'")));
+            }
+            vec![(id.to_string(), statement_pdf(&data, id, from, to, printed_on).map_err(report_failure)?)]
+        }
+        None => statements_for_all(&data, from, to, printed_on, &mut |_, _| true).map_err(report_failure)?,
+    };
+    std::fs::create_dir_all(out)?;
+    for (id, bytes) in &pdfs {
+        std::fs::write(out.join(format!("{}.pdf", safe_file_name(id))), bytes)?;
+    }
+    eprintln!("wrote {} statements to {}", pdfs.len(), out.display());
+    Ok(())
+}
+
+fn report_failure(e: ReportError) -> Failure {
+    Failure::Unexpected(anyhow::anyhow!("{e}"))
+}
+
+/// A practice id as a file name: path separators and other awkward characters become `_`.
+pub(crate) fn safe_file_name(id: &str) -> String {
+    id.chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect()
 }

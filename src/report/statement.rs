@@ -194,7 +194,7 @@ fn cell_amount(m: Money) -> String {
 fn danish_percent(basis_points: i64) -> String {
     let sign = if basis_points < 0 { "-" } else { "" };
     let a = basis_points.unsigned_abs();
-    if a % 100 == 0 { format!("{sign}{} %", a / 100) } else { format!("{sign}{},{:02} %", a / 100, a % 100) }
+    if a.is_multiple_of(100) { format!("{sign}{} %", a / 100) } else { format!("{sign}{},{:02} %", a / 100, a % 100) }
 }
 
 /// What a statement shows, gathered before layout.
@@ -379,8 +379,8 @@ fn render(s: &Statement<'_>, fonts: &Fonts) -> Vec<u8> {
     if let Some(stamp) = s.printed_on.and_hms_opt(12, 0, 0).map(|t| t.and_utc().timestamp())
         && let Ok(date) = OffsetDateTime::from_unix_timestamp(stamp)
     {
-        doc.metadata.info.creation_date = date.clone();
-        doc.metadata.info.modification_date = date.clone();
+        doc.metadata.info.creation_date = date;
+        doc.metadata.info.modification_date = date;
         doc.metadata.info.metadata_date = date;
     }
     let regular = Face { id: doc.add_font(&fonts.regular), parsed: &fonts.regular };
