@@ -5,6 +5,7 @@
 
 pub mod command;
 pub mod dates;
+pub mod finance;
 pub mod fairness;
 pub mod holidays;
 pub mod intro;

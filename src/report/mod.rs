@@ -1,1 +1,3 @@
-//! Output documents: PDF statements (`statement`).
+//! Output documents: PDF statements.
+
+pub mod statement;
