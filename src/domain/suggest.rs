@@ -689,7 +689,7 @@ mod tests {
             p.doctors = rng.range(1, 6) as u32;
             data.practices.push(p);
         }
-        let kinds = [TraineeType::Kbu, TraineeType::Kbu, TraineeType::Intro, TraineeType::Phase1, TraineeType::Phase2, TraineeType::Phase3, TraineeType::Phase3];
+        let kinds = [TraineeType::Kbu, TraineeType::Kbu, TraineeType::Intro, TraineeType::Phase1, TraineeType::Phase2, TraineeType::Phase3, TraineeType::Other];
         for i in 0..1000 {
             let (m, u) = &munis[rng.range(0, munis.len() as i64 - 1) as usize];
             let kind = kinds[rng.range(0, kinds.len() as i64 - 1) as usize];
