@@ -78,7 +78,19 @@ fn finance_csv_uses_semicolons_decimal_commas_and_a_bom() {
 fn finance_for_one_practice_lists_only_its_lines_and_an_unknown_practice_is_bad_input() {
     let dir = Dir::new();
     let db = placed_examples(&dir);
-    let out = dir.ok(&["finance", "--db", &db, "--from", "2026-01", "--to", "2027-12", "--practice", "EX-P7", "--format", "json"]);
+    let out = dir.ok(&[
+        "finance",
+        "--db",
+        &db,
+        "--from",
+        "2026-01",
+        "--to",
+        "2027-12",
+        "--practice",
+        "EX-P7",
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert!(json["lines"].as_array().expect("lines").iter().all(|l| l["practice_id"] == "EX-P7"));
     assert_eq!(json["lines"].as_array().map(Vec::len), Some(6));
@@ -95,8 +107,10 @@ fn a_statement_shows_its_own_trainees_in_danish_format_and_no_others() {
     let db = placed_examples(&dir);
     let out = dir.path("pdf");
     dir.ok(&["statements", "--db", &db, "--from", "2026-01", "--to", "2027-12", "--out", out.to_str().expect("out")]);
-    let mut files: Vec<String> =
-        std::fs::read_dir(&out).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
     files.sort();
     assert_eq!(files, ["EX-P5.pdf", "EX-P7.pdf"]);
     let text = std::process::Command::new("pdftotext")
