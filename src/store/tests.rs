@@ -13,10 +13,21 @@ fn example_store(dir: &tempfile::TempDir) -> Store {
     store
 }
 
+/// An open trainee and a practice where placing it breaks exactly the rules `broken`.
+fn pair_breaking(data: &Dataset, broken: &[Rule]) -> (String, String) {
+    let ctx = crate::domain::rules::RuleContext::new(data);
+    for t in data.open_trainees() {
+        for p in &data.practices {
+            if ctx.broken_rules(t, p, t.period(), None) == broken {
+                return (t.id.clone(), p.id.clone());
+            }
+        }
+    }
+    panic!("the demo has no open trainee and practice breaking exactly {broken:?}");
+}
+
 fn open_trainee_and_practice(store: &Store) -> (String, String) {
-    let data = store.load().expect("load");
-    let t = data.open_trainees()[0].id.clone();
-    (t, data.practices[0].id.clone())
+    pair_breaking(&store.load().expect("load"), &[])
 }
 
 fn place(t: &str, p: &str, data: &Dataset) -> Command {
@@ -97,8 +108,8 @@ fn foreign_keys_are_enforced() {
 fn every_write_is_audited_with_user_and_reason() {
     let dir = tmp();
     let mut store = example_store(&dir);
-    let (t, p) = open_trainee_and_practice(&store);
     let data = store.load().expect("load");
+    let (t, p) = pair_breaking(&data, &[Rule::H3]);
     let mut cmd = place(&t, &p, &data);
     if let Command::Place { placement } = &mut cmd {
         placement.overrides = vec![Rule::H3];
@@ -122,7 +133,7 @@ fn an_override_without_a_reason_is_refused() {
     if let Command::Place { placement } = &mut cmd {
         placement.overrides = vec![Rule::H3];
     }
-    let err = store.execute(&cmd).err().expect("refused");
+    let err = store.execute(&cmd).expect_err("refused");
     assert!(err.to_string().contains("reason"), "{err}");
     assert!(store.load().expect("load").placement_of(&t).is_none());
 }
@@ -154,12 +165,10 @@ fn a_new_change_after_undo_ends_the_redo_history() {
     let dir = tmp();
     let mut store = example_store(&dir);
     let data = store.load().expect("load");
-    let open = data.open_trainees();
-    let (a, b) = (open[0].id.clone(), open[1].id.clone());
-    let p = data.practices[0].id.clone();
+    let (a, p) = pair_breaking(&data, &[]);
     store.execute(&place(&a, &p, &data)).expect("place a");
     store.undo().expect("undo");
-    store.execute(&place(&b, &p, &data)).expect("place b");
+    store.execute(&Command::SetThreatened { municipality: "Odder".into(), threatened: true }).expect("flag");
     assert!(store.redo().is_err());
     assert_eq!(store.can_undo_redo().expect("flags"), (true, false));
 }
@@ -169,10 +178,10 @@ fn undo_of_an_unplace_restores_the_placement_with_its_override_and_reason() {
     let dir = tmp();
     let mut store = example_store(&dir);
     let data = store.load().expect("load");
-    let (t, p) = (data.open_trainees()[0].id.clone(), data.practices[0].id.clone());
+    let (t, p) = pair_breaking(&data, &[Rule::H3]);
     let mut cmd = place(&t, &p, &data);
     if let Command::Place { placement } = &mut cmd {
-        placement.overrides = vec![Rule::H7];
+        placement.overrides = vec![Rule::H3];
         placement.reason = Some("pause moved".into());
     }
     store.execute(&cmd).expect("place");
@@ -187,8 +196,8 @@ fn an_accepted_round_is_stored_whole_or_not_at_all() {
     let dir = tmp();
     let mut store = example_store(&dir);
     let data = store.load().expect("load");
-    let open = data.open_trainees();
-    let good = match place(&open[0].id, &data.practices[0].id, &data) {
+    let (t, p) = pair_breaking(&data, &[]);
+    let good = match place(&t, &p, &data) {
         Command::Place { placement } => placement,
         _ => unreachable!(),
     };
@@ -216,8 +225,7 @@ fn a_copy_is_made_with_the_backup_api_and_opens_with_the_same_data() {
 fn settings_and_threatened_flags_round_trip_through_the_file() {
     let dir = tmp();
     let mut store = example_store(&dir);
-    let mut s = Settings::default();
-    s.phase3_overlap_days = 30;
+    let s = Settings { phase3_overlap_days: 30, ..Settings::default() };
     store.execute(&Command::SetSettings { settings: Box::new(s.clone()) }).expect("settings");
     store.execute(&Command::SetThreatened { municipality: "Aarhus".into(), threatened: true }).expect("flag");
     let data = store.load().expect("load");
