@@ -18,11 +18,8 @@ fn round_gini(data: &Dataset, s: &Suggestion) -> f64 {
             *d += ((p.end - p.start).num_days() + 1) as f64;
         }
     }
-    let per_tutor: Vec<f64> = data
-        .practices
-        .iter()
-        .map(|p| days.get(p.id.as_str()).copied().unwrap_or(0.0) / f64::from(p.tutors))
-        .collect();
+    let per_tutor: Vec<f64> =
+        data.practices.iter().map(|p| days.get(p.id.as_str()).copied().unwrap_or(0.0) / f64::from(p.tutors)).collect();
     gini(&per_tutor)
 }
 

@@ -56,7 +56,8 @@ fn check_lists_violations_of_imported_history_and_exits_3() {
     let out = dir.run(&["check", "--db", db, "--format", "json"]);
     assert_eq!(out.status.code(), Some(3));
     let v = json(&out);
-    let rules: Vec<&str> = v["violations"].as_array().expect("list").iter().filter_map(|x| x["rule"].as_str()).collect();
+    let rules: Vec<&str> =
+        v["violations"].as_array().expect("list").iter().filter_map(|x| x["rule"].as_str()).collect();
     assert!(rules.contains(&"H6"), "{rules:?}");
     assert!(v["violations"][0]["message"].as_str().is_some_and(|m| m.starts_with('H')));
 }
@@ -103,7 +104,8 @@ fn phase3_options_gives_three_practices_without_an_h6_collision_and_judges_an_ag
     let db = db.to_str().expect("path");
     dir.ok(&["place", "--db", db, "EX-F3", "EX-P5"]);
     let v = json(&dir.ok(&["phase3-options", "--db", db, "EX-F3B", "--agreement", "EX-P5", "--format", "json"]));
-    let mut ids: Vec<&str> = v["options"].as_array().expect("options").iter().filter_map(|o| o["practice_id"].as_str()).collect();
+    let mut ids: Vec<&str> =
+        v["options"].as_array().expect("options").iter().filter_map(|o| o["practice_id"].as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["EX-P3", "EX-P4", "EX-P6"]);
     assert_eq!(v["agreement"]["approved"], false);
@@ -118,7 +120,17 @@ fn intro_round_serves_the_ranking_and_a_declined_offer_passes_down_the_list() {
     let db = db.to_str().expect("path");
     let ranking = examples().join("ranking.csv");
     let ranking = ranking.to_str().expect("path");
-    let v = json(&dir.ok(&["intro-round", "--db", db, "--ranking", ranking, "--offered-on", "2026-04-01", "--format", "json"]));
+    let v = json(&dir.ok(&[
+        "intro-round",
+        "--db",
+        db,
+        "--ranking",
+        ranking,
+        "--offered-on",
+        "2026-04-01",
+        "--format",
+        "json",
+    ]));
     let got: Vec<(String, String)> = v["assignments"]
         .as_array()
         .expect("assignments")
@@ -129,7 +141,17 @@ fn intro_round_serves_the_ranking_and_a_declined_offer_passes_down_the_list() {
     // Easter 2026: 1 April + 5 working days skips Maundy Thursday, Good Friday and Easter Monday.
     assert_eq!(v["assignments"][0]["deadline"], "2026-04-13");
     // EX-I2 declines EX-P4: it goes to EX-I1, and EX-I2 (family at EX-P3, H2) gets nothing.
-    let v = json(&dir.ok(&["intro-round", "--db", db, "--ranking", ranking, "--decline", "EX-I2:EX-P4", "--format", "json"]));
+    let v = json(&dir.ok(&[
+        "intro-round",
+        "--db",
+        db,
+        "--ranking",
+        ranking,
+        "--decline",
+        "EX-I2:EX-P4",
+        "--format",
+        "json",
+    ]));
     assert_eq!(v["assignments"][0]["trainee_id"], "EX-I1");
     assert_eq!(v["assignments"][0]["practice_id"], "EX-P4");
     assert_eq!(v["unassigned"][0]["trainee_id"], "EX-I2");
@@ -155,12 +177,38 @@ fn room_answers_whether_an_area_has_room_for_another_specialty() {
     let db = db.to_str().expect("path");
     // Two intro doctors and two phase-3 doctors of the catchment are still to be placed until
     // the autumn of 2027: 4 free slots in Silkeborg are theirs first (P7).
-    let v = json(&dir.ok(&["room", "--db", db, "--area", "Silkeborg", "--from", "2027-03-01", "--months", "6", "--format", "json"]));
+    let v = json(&dir.ok(&[
+        "room",
+        "--db",
+        db,
+        "--area",
+        "Silkeborg",
+        "--from",
+        "2027-03-01",
+        "--months",
+        "6",
+        "--format",
+        "json",
+    ]));
     assert_eq!(v["has_room"], false, "{v}");
     assert!(v["explanation"].as_str().is_some_and(|e| e.contains("expected")), "{v}");
-    let v = json(&dir.ok(&["room", "--db", db, "--area", "Silkeborg", "--from", "2027-11-01", "--months", "6", "--format", "json"]));
+    let v = json(&dir.ok(&[
+        "room",
+        "--db",
+        db,
+        "--area",
+        "Silkeborg",
+        "--from",
+        "2027-11-01",
+        "--months",
+        "6",
+        "--format",
+        "json",
+    ]));
     assert_eq!(v["has_room"], true, "{v}");
-    assert!(v["practices"].as_array().expect("list").iter().any(|p| p["practice_id"] == "EX-P3" && p["free_slots"] == 3));
+    assert!(
+        v["practices"].as_array().expect("list").iter().any(|p| p["practice_id"] == "EX-P3" && p["free_slots"] == 3)
+    );
     assert_eq!(dir.run(&["room", "--db", db, "--area", "Odense", "--from", "2027-03-01"]).status.code(), Some(2));
 }
 

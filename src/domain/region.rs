@@ -61,6 +61,11 @@ pub struct HospitalUnit {
     pub coordinators: u8,
 }
 
+/// Names compared case-insensitively and trimmed, Danish letters included, without allocating.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().chars().flat_map(char::to_lowercase).eq(b.trim().chars().flat_map(char::to_lowercase))
+}
+
 /// The hospital unit that pays out the salary of intro, phase 2, phase 3 and other specialties
 /// (DOMAIN.md §5).
 pub const GODSTRUP: &str = "Regionshospitalet Gødstrup";
@@ -126,9 +131,9 @@ impl Region {
 
     /// Finds a municipality by its Danish name, case-insensitive. `Århus` is read as Aarhus.
     pub fn municipality(&self, name: &str) -> Option<&Municipality> {
-        let wanted = name.trim().to_lowercase();
-        let wanted = if wanted == "århus" { "aarhus".to_string() } else { wanted };
-        self.municipalities.iter().find(|m| m.name.to_lowercase() == wanted)
+        let wanted = name.trim();
+        let wanted = if same_name(wanted, "Århus") { "Aarhus" } else { wanted };
+        self.municipalities.iter().find(|m| same_name(&m.name, wanted))
     }
 
     pub fn municipality_by_code(&self, code: u16) -> Option<&Municipality> {
@@ -137,8 +142,8 @@ impl Region {
 
     /// Finds a hospital unit by its exact name (case-insensitive).
     pub fn hospital_unit(&self, name: &str) -> Option<&HospitalUnit> {
-        let wanted = name.trim().to_lowercase();
-        self.hospital_units.iter().find(|h| h.name.to_lowercase() == wanted)
+        let wanted = name.trim();
+        self.hospital_units.iter().find(|h| same_name(&h.name, wanted))
     }
 
     /// Rule H4/H5: the municipalities in a hospital unit's catchment.

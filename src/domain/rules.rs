@@ -88,10 +88,7 @@ fn next_day(d: NaiveDate) -> NaiveDate {
     d.succ_opt().unwrap_or(d)
 }
 
-/// Compares names the way the region's register does: case-insensitive, Danish letters included.
-pub fn same_name(a: &str, b: &str) -> bool {
-    a.trim().chars().flat_map(char::to_lowercase).eq(b.trim().chars().flat_map(char::to_lowercase))
-}
+pub use super::region::same_name;
 
 /// What a sweep over a practice's placements found inside one period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
