@@ -27,7 +27,7 @@
 //! ([`FinanceLine::split_base`]).
 
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::dates::{Period, YearMonth};
 use super::model::{Dataset, Settings, Trainee, TraineeType};
@@ -228,6 +228,7 @@ fn price_line(
     data: &Dataset,
     trainee: &Trainee,
     practice_id: &str,
+    district: Option<District>,
     month: YearMonth,
     ranges: &[Period],
 ) -> FinanceLine {
@@ -267,9 +268,6 @@ fn price_line(
     };
     let region_share = split_base - practice_share;
     let honorarium = round_ratio(honorarium_sum, days_in_month);
-    let district =
-        data.practice(practice_id).and_then(|p| data.region.municipality(&p.municipality)).map(|m| m.district);
-
     FinanceLine {
         trainee_id: trainee.id.clone(),
         trainee_name: trainee.name.clone(),
@@ -295,6 +293,14 @@ fn price_line(
 /// A placement whose trainee is not in the dataset has no type or salary and is left out.
 pub fn finance_lines(data: &Dataset, from: YearMonth, to: YearMonth, practice: Option<&str>) -> Vec<FinanceLine> {
     let window = Period::of_months(from, to);
+    // Looked up once per placement and line: an index, not a scan (10 years of a national region
+    // hold some 70,000 trainees).
+    let trainees = trainee_index(data);
+    let districts: HashMap<&str, Option<District>> = data
+        .practices
+        .iter()
+        .map(|p| (p.id.as_str(), data.region.municipality(&p.municipality).map(|m| m.district)))
+        .collect();
     // (practice id, trainee id, month) → day ranges of that trainee there that month.
     let mut ranges: BTreeMap<(&str, &str, YearMonth), Vec<Period>> = BTreeMap::new();
     for p in &data.placements {
@@ -303,7 +309,7 @@ pub fn finance_lines(data: &Dataset, from: YearMonth, to: YearMonth, practice: O
         }
         let start = p.start.max(window.start);
         let end = p.end.min(window.end);
-        if start > end || data.trainee(&p.trainee_id).is_none() {
+        if start > end || !trainees.contains_key(p.trainee_id.as_str()) {
             continue;
         }
         for month in YearMonth::of(start).through(YearMonth::of(end)) {
@@ -319,11 +325,16 @@ pub fn finance_lines(data: &Dataset, from: YearMonth, to: YearMonth, practice: O
     }
     let mut lines = Vec::with_capacity(ranges.len());
     for ((practice_id, trainee_id, month), r) in ranges {
-        if let Some(trainee) = data.trainee(trainee_id) {
-            lines.push(price_line(data, trainee, practice_id, month, &merge_ranges(r)));
+        if let Some(trainee) = trainees.get(trainee_id) {
+            let district = districts.get(practice_id).copied().flatten();
+            lines.push(price_line(data, trainee, practice_id, district, month, &merge_ranges(r)));
         }
     }
     lines
+}
+
+fn trainee_index(data: &Dataset) -> HashMap<&str, &Trainee> {
+    data.trainees.iter().map(|t| (t.id.as_str(), t)).collect()
 }
 
 /// Trainees placed in the period whose salary is neither set personally nor on the scale on some
@@ -331,8 +342,9 @@ pub fn finance_lines(data: &Dataset, from: YearMonth, to: YearMonth, practice: O
 pub fn salary_gaps(data: &Dataset, from: YearMonth, to: YearMonth) -> Vec<SalaryGap> {
     let window = Period::of_months(from, to);
     let mut gaps: BTreeMap<String, SalaryGap> = BTreeMap::new();
+    let trainees = trainee_index(data);
     for p in &data.placements {
-        let Some(trainee) = data.trainee(&p.trainee_id) else { continue };
+        let Some(trainee) = trainees.get(p.trainee_id.as_str()) else { continue };
         if trainee.monthly_salary.is_some() {
             continue;
         }
