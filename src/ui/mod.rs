@@ -1,6 +1,21 @@
 //! The desktop program (eframe + egui, glow backend).
+//!
+//! `app` is the shell; each panel has its own file (`map`, `queue`, `roster`, `fairness`,
+//! `finance`) and draws from `state::AppState`; every write goes through `AppState::execute`,
+//! i.e. the store's one command path.
 
-mod app;
+pub mod app;
+pub mod boundaries;
+pub mod fairness;
+pub mod finance;
+pub mod i18n;
+pub mod job;
+pub mod map;
+pub mod queue;
+pub mod rounds;
+pub mod roster;
+pub mod scoring;
+pub mod state;
 
 pub use app::App;
 
@@ -16,10 +31,6 @@ pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    eframe::run_native(
-        "tutorfordeling",
-        options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, db)))),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    eframe::run_native("tutorfordeling", options, Box::new(move |cc| Ok(Box::new(App::new(cc, db)))))
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
