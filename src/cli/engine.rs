@@ -3,28 +3,139 @@
 
 use std::path::Path;
 
+use anyhow::Context as _;
+
 use super::{CliResult, Failure, Format, arg_months, load, print_json, today};
-use crate::domain::intro::intro_round as run_intro;
-use crate::domain::model::{Placement, Trainee, Practice};
-use crate::domain::rules::RuleContext;
 use crate::domain::command::Command;
+use crate::domain::intro::intro_round as run_intro;
+use crate::domain::model::{Placement, Practice, Trainee, TraineeType};
+use crate::domain::room::{Area, room_for};
+use crate::domain::rules::{EngineError, RuleContext, check_all};
+use crate::domain::suggest::suggest as run_suggest;
 use crate::store::csv::{CsvError, parse_ranking};
 
-fn not_yet(what: &str) -> CliResult {
-    Err(Failure::Unexpected(anyhow::anyhow!("`{what}` is not yet available in this version")))
+/// `check`: every hard-rule violation among stored placements; exit 3 when any exists.
+pub fn check(db: &Path, format: Format) -> CliResult {
+    let (_, data) = load(db)?;
+    let violations = check_all(&data);
+    match format {
+        Format::Json => print_json(&serde_json::json!({ "violations": violations }))?,
+        _ => {
+            for v in &violations {
+                println!("{} at {}: {}", v.trainee_id, v.practice_id, v.message);
+            }
+        }
+    }
+    if violations.is_empty() {
+        eprintln!("no hard rule is broken among {} placements", data.placements.len());
+        Ok(())
+    } else {
+        Err(Failure::Refused(format!("{} hard-rule violations among stored placements", violations.len())))
+    }
 }
 
-pub fn check(_db: &Path, _format: Format) -> CliResult {
-    not_yet("check")
+/// `suggest`: an optimal round for the open trainees, optionally stored.
+pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> CliResult {
+    let only = match kind {
+        Some(k) => Some(TraineeType::from_key(k).ok_or_else(|| {
+            Failure::BadInput(format!("--type: unknown type '{k}'; use kbu, intro, phase1, phase2, phase3 or other"))
+        })?),
+        None => None,
+    };
+    let (mut store, data) = load(db)?;
+    let round =
+        run_suggest(&data, only, today(), &mut |_| true).map_err(|e| Failure::Unexpected(anyhow::anyhow!("{e}")))?;
+    match format {
+        Format::Json => print_json(&round)?,
+        _ => {
+            for p in &round.placements {
+                println!("{} -> {} from {} to {} (score {:.1})", p.trainee_id, p.practice_id, p.start, p.end, p.score);
+                for r in &p.reasons {
+                    println!("    {r}");
+                }
+            }
+            for u in &round.unplaced {
+                println!("{} cannot be placed: {}", u.trainee_id, u.why);
+            }
+        }
+    }
+    eprintln!("{} proposed, {} cannot be placed", round.placements.len(), round.unplaced.len());
+    if apply && !round.placements.is_empty() {
+        store.execute(&Command::AcceptRound { placements: round.to_placements() })?;
+        eprintln!("stored {} placements", round.placements.len());
+    }
+    Ok(())
 }
-pub fn suggest(_db: &Path, _kind: Option<&str>, _apply: bool, _format: Format) -> CliResult {
-    not_yet("suggest")
+
+/// `phase3-options`: 3 practices for a phase-3 trainee, and the verdict on an agreement.
+pub fn phase3_options(db: &Path, trainee: &str, agreement: Option<&str>, format: Format) -> CliResult {
+    let (_, data) = load(db)?;
+    let options = crate::domain::phase3::phase3_options(&data, trainee, today()).map_err(engine_failure)?;
+    if let Some(why) = &options.why_fewer {
+        eprintln!("{why}");
+    }
+    let verdict = agreement
+        .map(|p| crate::domain::phase3::review_agreement(&data, trainee, p, today()))
+        .transpose()
+        .map_err(engine_failure)?;
+    match format {
+        Format::Json => {
+            let mut value = serde_json::to_value(&options).context("json")?;
+            if let (Some(v), Some(obj)) = (&verdict, value.as_object_mut()) {
+                obj.insert("agreement".into(), serde_json::to_value(v).context("json")?);
+            }
+            print_json(&value)?;
+        }
+        _ => {
+            for (i, o) in options.options.iter().enumerate() {
+                let name = data.practice(&o.practice_id).map_or("", |p| p.name.as_str());
+                println!("{}. {} {} (score {:.1})", i + 1, o.practice_id, name, o.score);
+                for r in &o.reasons {
+                    println!("    {r}");
+                }
+            }
+            if let Some(v) = &verdict {
+                println!("Agreement {}:", if v.approved { "approved" } else { "rejected" });
+                for r in &v.reasons {
+                    println!("    {r}");
+                }
+            }
+        }
+    }
+    Ok(())
 }
-pub fn phase3_options(_db: &Path, _trainee: &str, _agreement: Option<&str>, _format: Format) -> CliResult {
-    not_yet("phase3-options")
+
+/// `room`: rule P7, is there room in an area for an N-month placement from a date?
+pub fn room(db: &Path, area: &str, from: &str, months: u32, format: Format) -> CliResult {
+    let start = super::arg_date("--from", from)?;
+    let (_, data) = load(db)?;
+    let area = if let Some(m) = data.region.municipality(area) {
+        Area::Municipality(m.name.clone())
+    } else if let Some(h) = data.region.hospital_unit(area) {
+        Area::Catchment(h.name.clone())
+    } else {
+        return Err(Failure::BadInput(format!("--area: '{area}' is neither a municipality nor a hospital unit")));
+    };
+    let answer = room_for(&data, &area, start, months);
+    match format {
+        Format::Json => print_json(&answer),
+        _ => {
+            println!("{}", answer.explanation);
+            for p in answer.practices.iter().filter(|p| p.free_slots > 0) {
+                let name = data.practice(&p.practice_id).map_or("", |x| x.name.as_str());
+                println!("  {} {}: {} free", p.practice_id, name, p.free_slots);
+            }
+            Ok(())
+        }
+    }
 }
-pub fn room(_db: &Path, _area: &str, _from: &str, _months: u32, _format: Format) -> CliResult {
-    not_yet("room")
+
+fn engine_failure(e: EngineError) -> Failure {
+    match e {
+        EngineError::UnknownTrainee(_) | EngineError::UnknownPractice(_) | EngineError::NotPhase3 { .. } => {
+            Failure::BadInput(e.to_string())
+        }
+    }
 }
 
 /// `intro-round`: serial dictatorship over the ranked list (DOMAIN.md §3.2).
@@ -37,8 +148,8 @@ pub fn intro_round(
     format: Format,
 ) -> CliResult {
     let name = ranking.display().to_string();
-    let bytes = std::fs::read(ranking)
-        .map_err(|e| Failure::BadInput(format!("{name}:1:1: cannot read the file: {e}")))?;
+    let bytes =
+        std::fs::read(ranking).map_err(|e| Failure::BadInput(format!("{name}:1:1: cannot read the file: {e}")))?;
     let (lines, columns) = parse_ranking(&name, &bytes)?;
     let declined = decline
         .iter()

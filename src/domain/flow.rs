@@ -39,6 +39,7 @@ pub struct MinCostFlow {
 const INF: i64 = i64::MAX / 4;
 
 impl MinCostFlow {
+    /// A network with `nodes` nodes, numbered from 0, and no arcs.
     pub fn new(nodes: usize) -> MinCostFlow {
         MinCostFlow { out: vec![Vec::new(); nodes], arcs: Vec::new() }
     }
@@ -49,6 +50,7 @@ impl MinCostFlow {
         self.out.len() - 1
     }
 
+    /// The number of nodes.
     pub fn nodes(&self) -> usize {
         self.out.len()
     }
@@ -110,6 +112,10 @@ impl MinCostFlow {
                 if d > dist[u] {
                     continue;
                 }
+                if u == t {
+                    // Nodes not settled yet are at least as far as t; see the potential update.
+                    break;
+                }
                 for &id in &self.out[u] {
                     let a = &self.arcs[id];
                     if a.cap - a.flow <= 0 {
@@ -126,10 +132,11 @@ impl MinCostFlow {
             if dist[t] >= INF {
                 break;
             }
+            // Adding min(dist, dist[t]) keeps every residual reduced cost non-negative even though the
+            // search stopped at t (nodes beyond t, or out of reach, all move by dist[t]).
+            let to_sink = dist[t];
             for v in 0..n {
-                if dist[v] < INF {
-                    potential[v] += dist[v];
-                }
+                potential[v] += dist[v].min(to_sink);
             }
             // Bottleneck along the path.
             let mut push = limit - result.flow;

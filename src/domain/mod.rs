@@ -5,12 +5,16 @@
 
 pub mod command;
 pub mod dates;
-pub mod finance;
 pub mod fairness;
+pub mod finance;
+pub mod flow;
 pub mod holidays;
 pub mod intro;
 pub mod model;
 pub mod money;
+pub mod phase3;
 pub mod region;
-#[path = "rules_stub.rs"]
+pub mod room;
 pub mod rules;
+pub mod score;
+pub mod suggest;

@@ -43,10 +43,7 @@ pub struct RoomAnswer {
 
 /// The inclusive period of `months` months from `start`.
 pub fn months_from(start: NaiveDate, months: u32) -> Period {
-    let end = start
-        .checked_add_months(Months::new(months.max(1)))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(start);
+    let end = start.checked_add_months(Months::new(months.max(1))).and_then(|d| d.pred_opt()).unwrap_or(start);
     Period::new(start, end)
 }
 
@@ -142,9 +139,14 @@ pub fn expected_general(ctx: &RuleContext<'_>, munis: &[usize], period: Period) 
         let share = match catchment_share.iter().find(|(k, _)| *k == key) {
             Some((_, s)) => *s,
             None => {
-                let free = |ms: &[usize]| -> u32 { ctx.practices_in(ms).into_iter().map(|i| ctx.free_slots(i, period)).sum() };
+                let free =
+                    |ms: &[usize]| -> u32 { ctx.practices_in(ms).into_iter().map(|i| ctx.free_slots(i, period)).sum() };
                 let all = free(&area);
-                let s = if all == 0 { inside.len() as f64 / area.len() as f64 } else { f64::from(free(&inside)) / f64::from(all) };
+                let s = if all == 0 {
+                    inside.len() as f64 / area.len() as f64
+                } else {
+                    f64::from(free(&inside)) / f64::from(all)
+                };
                 catchment_share.push((key, s));
                 s
             }
@@ -171,7 +173,11 @@ mod tests {
         assert!(answer.has_room);
         assert_eq!(answer.free_slots, 3);
         assert_eq!(answer.practices[0], PracticeRoom { practice_id: "A".into(), free_slots: 2 });
-        assert!(answer.explanation.starts_with("Room in Lemvig for 6 months from 01-08-2026"), "{}", answer.explanation);
+        assert!(
+            answer.explanation.starts_with("Room in Lemvig for 6 months from 01-08-2026"),
+            "{}",
+            answer.explanation
+        );
     }
 
     #[test]
@@ -210,7 +216,13 @@ mod tests {
     #[test]
     fn a_phase_trainee_counts_with_the_areas_share_of_the_catchment() {
         let mut data = lemvig();
-        data.trainees.push(course("F", TraineeType::Phase1, "Regionshospitalet Gødstrup", d(2026, 8, 1), d(2027, 1, 31)));
+        data.trainees.push(course(
+            "F",
+            TraineeType::Phase1,
+            "Regionshospitalet Gødstrup",
+            d(2026, 8, 1),
+            d(2027, 1, 31),
+        ));
         let answer = room_for(&data, &Area::Municipality("Lemvig".into()), d(2026, 8, 1), 6);
         assert!((answer.expected_general - 0.75).abs() < 1e-9);
         let answer = room_for(&data, &Area::Catchment("Regionshospitalet Gødstrup".into()), d(2026, 8, 1), 6);

@@ -116,6 +116,9 @@ pub struct RuleContext<'a> {
     practice_muni: Vec<Option<usize>>,
     /// Practices per municipality position, in dataset order.
     practices_by_muni: Vec<Vec<usize>>,
+    /// Fast paths for names spelled exactly as in the register (the hot path of the optimizer).
+    muni_exact: HashMap<&'a str, usize>,
+    unit_exact: HashMap<&'a str, (Option<District>, Vec<usize>)>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -146,7 +149,21 @@ impl<'a> RuleContext<'a> {
             pauses,
             practice_muni: Vec::with_capacity(data.practices.len()),
             practices_by_muni: vec![Vec::new(); muni_count],
+            muni_exact: HashMap::new(),
+            unit_exact: HashMap::new(),
         };
+        for (i, m) in data.region.municipalities.iter().enumerate() {
+            ctx.muni_exact.entry(m.name.as_str()).or_insert(i);
+        }
+        let units = data.region.hospital_units.iter().map(|h| h.name.as_str());
+        let units: Vec<&str> =
+            units.chain(data.region.municipalities.iter().map(|m| m.hospital_unit.as_str())).collect();
+        for unit in units {
+            if !ctx.unit_exact.contains_key(unit) {
+                let entry = (ctx.unit_district_slow(unit), ctx.catchment_slow(unit));
+                ctx.unit_exact.insert(unit, entry);
+            }
+        }
         for (i, p) in data.practices.iter().enumerate() {
             let m = ctx.municipality_index(&p.municipality);
             ctx.practice_muni.push(m);
@@ -187,18 +204,22 @@ impl<'a> RuleContext<'a> {
         });
     }
 
+    /// The dataset the context indexes.
     pub fn data(&self) -> &'a Dataset {
         self.data
     }
 
+    /// A practice by id.
     pub fn practice(&self, id: &str) -> Option<&'a Practice> {
         self.practice_ix.get(id).map(|&i| &self.data.practices[i])
     }
 
+    /// A practice's position in `Dataset::practices`, by id.
     pub fn practice_index(&self, id: &str) -> Option<usize> {
         self.practice_ix.get(id).copied()
     }
 
+    /// A trainee by id.
     pub fn trainee(&self, id: &str) -> Option<&'a Trainee> {
         self.trainee_ix.get(id).map(|&i| &self.data.trainees[i])
     }
@@ -210,18 +231,43 @@ impl<'a> RuleContext<'a> {
 
     /// Position of a municipality in `region.municipalities`, by name (`Århus` is read as Aarhus).
     pub fn municipality_index(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.muni_exact.get(name) {
+            return Some(i);
+        }
         let name = if same_name(name, "Århus") { "Aarhus" } else { name };
         self.data.region.municipalities.iter().position(|m| same_name(&m.name, name))
     }
 
     /// Municipality positions in a hospital unit's catchment (rules H4, H5).
     pub fn catchment(&self, unit: &str) -> Vec<usize> {
+        match self.unit_exact.get(unit) {
+            Some((_, munis)) => munis.clone(),
+            None => self.catchment_slow(unit),
+        }
+    }
+
+    /// Whether a municipality lies in a hospital unit's catchment.
+    pub fn in_catchment(&self, muni: usize, unit: &str) -> bool {
+        match self.unit_exact.get(unit) {
+            Some((_, munis)) => munis.contains(&muni),
+            None => self.data.region.municipalities.get(muni).is_some_and(|m| same_name(&m.hospital_unit, unit)),
+        }
+    }
+
+    fn catchment_slow(&self, unit: &str) -> Vec<usize> {
         let munis = &self.data.region.municipalities;
         (0..munis.len()).filter(|&i| same_name(&munis[i].hospital_unit, unit)).collect()
     }
 
     /// The district of a hospital unit, from the register or else from its catchment.
     pub fn unit_district(&self, unit: &str) -> Option<District> {
+        match self.unit_exact.get(unit) {
+            Some((district, _)) => *district,
+            None => self.unit_district_slow(unit),
+        }
+    }
+
+    fn unit_district_slow(&self, unit: &str) -> Option<District> {
         let region = &self.data.region;
         region
             .hospital_units
@@ -289,7 +335,8 @@ impl<'a> RuleContext<'a> {
     }
 
     /// Every hard rule `trainee` would break at `practice` in `period`. `ignore_trainee` leaves out
-    /// that trainee's own placements (a move, or re-checking a stored placement).
+    /// that trainee's own placements (a move, or re-checking a stored placement). A practice that is
+    /// not in the dataset has no placements or pauses, so only H1–H5 and H9 apply to it.
     pub fn check(
         &self,
         trainee: &Trainee,
@@ -453,7 +500,7 @@ impl<'a> RuleContext<'a> {
         if t.own_gp.as_deref().is_some_and(|g| g == p.id) {
             report(Rule::H1, format_args!("H1: {} is the own GP practice of {}.", p.name, t.name));
         }
-        if t.family_practices.iter().any(|f| *f == p.id) {
+        if t.family_practices.contains(&p.id) {
             report(Rule::H2, format_args!("H2: a family member of {} works in {}.", t.name, p.name));
         }
 
@@ -497,7 +544,7 @@ impl<'a> RuleContext<'a> {
                     ),
                     Some(unit) => {
                         let muni = p_muni.map(|m| &self.data.region.municipalities[m]);
-                        let in_catchment = muni.is_some_and(|m| same_name(&m.hospital_unit, unit));
+                        let in_catchment = p_muni.is_some_and(|m| self.in_catchment(m, unit));
                         let unit_district = self.unit_district(unit);
                         let district_differs = rule == Rule::H5
                             && matches!((muni.map(|m| m.district), unit_district), (Some(a), Some(b)) if a != b);
@@ -797,11 +844,8 @@ pub(crate) mod test_support {
         i2.municipality = Some("Silkeborg".to_string());
         i2.family_practices = vec!["EX-P3".to_string()];
         let o1 = course("EX-O1", TraineeType::Other, midt, d(2026, 3, 1), d(2026, 8, 31));
-        for (t, name) in [
-            (&mut k1, "Eksempel Kbu Et"),
-            (&mut i1, "Eksempel Intro Et"),
-            (&mut i2, "Eksempel Intro To"),
-        ] {
+        for (t, name) in [(&mut k1, "Eksempel Kbu Et"), (&mut i1, "Eksempel Intro Et"), (&mut i2, "Eksempel Intro To")]
+        {
             t.name = name.to_string();
         }
         data.trainees = vec![k1, k2, f1, f2, f3, f3b, i1, i2, o1];
@@ -906,7 +950,10 @@ mod tests {
     fn a_paused_practice_receives_nobody() {
         let v = check(&placed_example(), "EX-O1", "EX-P6");
         assert_eq!(rules_of(&v), vec![Rule::H7]);
-        assert_eq!(v[0].message, "H7: Skive Fjordlægerne asked for a pause from 01-01-2026 to 30-06-2026 and receives nobody in that period.");
+        assert_eq!(
+            v[0].message,
+            "H7: Skive Fjordlægerne asked for a pause from 01-01-2026 to 30-06-2026 and receives nobody in that period."
+        );
     }
 
     #[test]
@@ -1049,8 +1096,10 @@ mod tests {
     fn municipality_names_are_matched_case_insensitively_with_danish_letters() {
         let mut data = region_data();
         data.practices = vec![practice("P", "RINGKØBING-SKJERN", 1), practice("Q", "Aarhus", 1)];
-        data.trainees =
-            vec![kbu("K", "ringkøbing-skjern", d(2026, 8, 1), d(2027, 1, 31)), kbu("A", "Århus", d(2026, 8, 1), d(2027, 1, 31))];
+        data.trainees = vec![
+            kbu("K", "ringkøbing-skjern", d(2026, 8, 1), d(2027, 1, 31)),
+            kbu("A", "Århus", d(2026, 8, 1), d(2027, 1, 31)),
+        ];
         assert_eq!(check(&data, "K", "P"), vec![]);
         assert_eq!(check(&data, "A", "Q"), vec![]);
     }

@@ -50,7 +50,6 @@ impl Score {
     pub fn reasons(&self) -> Vec<String> {
         self.parts.iter().map(|p| p.reason.clone()).collect()
     }
-
 }
 
 /// Builds a score; reasons are only written when `explain` is set (the optimizer's fast path skips them).
@@ -110,6 +109,8 @@ pub struct ScoreContext<'a> {
     rules: RuleContext<'a>,
     history: Vec<History>,
     median_months_per_tutor: f64,
+    /// Rule P5 per practice.
+    threatened: Vec<bool>,
     /// Rule P3 wishes per practice.
     wishes: Vec<Vec<(Period, TraineeType)>>,
     /// Rule P7 per (municipality, period): free slots and expected general trainees.
@@ -158,9 +159,11 @@ impl<'a> ScoreContext<'a> {
                 wishes[pi].push((w.period(), kind));
             }
         }
+        let threatened = data.practices.iter().map(|p| data.is_threatened(p)).collect();
         ScoreContext {
             data,
             rules,
+            threatened,
             history,
             median_months_per_tutor,
             wishes,
@@ -210,16 +213,18 @@ impl<'a> ScoreContext<'a> {
         match trainee.history.last() {
             None => s.push("T1", w.t1_organisation_variety, 0.0, || "T1: no earlier practice on record.".to_string()),
             Some(last_id) => match self.rules.practice(last_id) {
-                None => s.push(
-                    "T1",
-                    w.t1_organisation_variety,
-                    0.0,
-                    || format!("T1: the last practice on record ({last_id}) is not in the register."),
-                ),
+                None => s.push("T1", w.t1_organisation_variety, 0.0, || {
+                    format!("T1: the last practice on record ({last_id}) is not in the register.")
+                }),
                 Some(last) => {
                     let other_kind = last.is_solo() != practice.is_solo();
                     let reason = if other_kind {
-                        format!("T1: the last practice, {}, was {}; this one is {}.", last.name, org(last), org(practice))
+                        format!(
+                            "T1: the last practice, {}, was {}; this one is {}.",
+                            last.name,
+                            org(last),
+                            org(practice)
+                        )
                     } else {
                         format!("T1: the last practice, {}, was also {}.", last.name, org(last))
                     };
@@ -254,17 +259,14 @@ impl<'a> ScoreContext<'a> {
 
         // P1: load per tutor.
         let median = self.median_months_per_tutor;
-        s.push(
-            "P1",
-            w.p1_load_per_tutor,
-            (median - h.months_per_tutor) / median.max(1.0),
-            || format!(
+        s.push("P1", w.p1_load_per_tutor, (median - h.months_per_tutor) / median.max(1.0), || {
+            format!(
                 "P1: {} trainee-months per tutor {} (region median {}).",
                 danish_number(h.months_per_tutor, 1),
                 self.since(),
                 danish_number(median, 1)
-            ),
-        );
+            )
+        });
 
         // P2: an even mix of the general-medicine types.
         if trainee.kind == TraineeType::Other {
@@ -273,7 +275,9 @@ impl<'a> ScoreContext<'a> {
             let total = h.general_months();
             let even = 1.0 / TraineeType::GENERAL.len() as f64;
             if total < 1.0 {
-                s.push("P2", w.p2_type_mix, 1.0, || format!("P2: no general-medicine trainee {}; every type is welcome.", self.since()));
+                s.push("P2", w.p2_type_mix, 1.0, || {
+                    format!("P2: no general-medicine trainee {}; every type is welcome.", self.since())
+                });
             } else {
                 let share = h.months_by_type[type_index(trainee.kind)] / total;
                 s.push(
@@ -295,59 +299,57 @@ impl<'a> ScoreContext<'a> {
         // P3: wishes and refusals.
         let wish = pi.and_then(|i| self.wishes[i].iter().find(|(p, k)| *k == trainee.kind && p.overlaps(&period)));
         match wish {
-            Some((p, _)) => s.push(
-                "P3",
-                w.p3_wishes,
-                1.0,
-                || format!("P3: {} wishes a {} trainee from {} to {}.", practice.name, trainee.kind.english(), dates::danish(p.start), dates::danish(p.end)),
-            ),
-            None => s.push("P3", w.p3_wishes, 0.0, || format!("P3: {} has no wish for {} in the period.", practice.name, trainee.kind.english())),
+            Some((p, _)) => s.push("P3", w.p3_wishes, 1.0, || {
+                format!(
+                    "P3: {} wishes a {} trainee from {} to {}.",
+                    practice.name,
+                    trainee.kind.english(),
+                    dates::danish(p.start),
+                    dates::danish(p.end)
+                )
+            }),
+            None => s.push("P3", w.p3_wishes, 0.0, || {
+                format!("P3: {} has no wish for {} in the period.", practice.name, trainee.kind.english())
+            }),
         }
         if practice.refuses.contains(&trainee.kind) {
-            s.push(
-                "P3",
-                w.p3_wishes * EMPHASIS,
-                -1.0,
-                || format!("P3: {} refuses {} trainees (flagged).", practice.name, trainee.kind.english()),
-            );
+            s.push("P3", w.p3_wishes * EMPHASIS, -1.0, || {
+                format!("P3: {} refuses {} trainees (flagged).", practice.name, trainee.kind.english())
+            });
         }
 
         // P4: tutor quality.
         let quality = practice.quality.map(|q| q.clamp(1, 5));
-        s.push(
-            "P4",
-            w.p4_tutor_quality,
-            (f64::from(quality.unwrap_or(3)) - 3.0) / 2.0,
-            || match quality {
-                Some(q) => format!("P4: tutor quality {q} of 5."),
-                None => "P4: tutor quality unknown, counted as 3 of 5.".to_string(),
-            },
-        );
+        s.push("P4", w.p4_tutor_quality, (f64::from(quality.unwrap_or(3)) - 3.0) / 2.0, || match quality {
+            Some(q) => format!("P4: tutor quality {q} of 5."),
+            None => "P4: tutor quality unknown, counted as 3 of 5.".to_string(),
+        });
 
         // P5: recruitment to threatened areas, above all for phase 3 and intro.
-        if self.data.is_threatened(practice) {
+        if pi.map_or_else(|| self.data.is_threatened(practice), |i| self.threatened[i]) {
             let (value, why) = match trainee.kind {
                 TraineeType::Phase3 | TraineeType::Intro => (1.0, "a placement here helps recruitment most"),
                 _ => (0.5, "a placement here helps recruitment"),
             };
-            s.push("P5", w.p5_threatened_area, value, || format!("P5: {} lies in an area threatened by GP shortage; {why}.", practice.name));
+            s.push("P5", w.p5_threatened_area, value, || {
+                format!("P5: {} lies in an area threatened by GP shortage; {why}.", practice.name)
+            });
         } else {
-            s.push("P5", w.p5_threatened_area, 0.0, || format!("P5: {} does not lie in a threatened area.", practice.name));
+            s.push("P5", w.p5_threatened_area, 0.0, || {
+                format!("P5: {} does not lie in a threatened area.", practice.name)
+            });
         }
 
         // P6: a practice that seems to run on trainees.
         let longest = h.longest_full_months;
         let value = if longest <= 6.0 { 0.0 } else { -((longest - 6.0) / 18.0).min(1.0) };
-        s.push(
-            "P6",
-            w.p6_dependency,
-            value,
-            || format!(
+        s.push("P6", w.p6_dependency, value, || {
+            format!(
                 "P6: trainees were at least as many as tutors for {} months in a row at most, {}.",
                 danish_number(longest, 1),
                 self.since()
-            ),
-        );
+            )
+        });
 
         // P7: other specialties only where there is room, in the wished area.
         if trainee.kind == TraineeType::Other {
@@ -363,14 +365,14 @@ impl<'a> ScoreContext<'a> {
             None => self.rules.municipality_index(&practice.municipality),
         };
         if let Some(unit) = trainee.hospital_unit.as_deref() {
-            let inside = muni.is_some_and(|m| self.rules.catchment(unit).contains(&m));
+            let inside = muni.is_some_and(|m| self.rules.in_catchment(m, unit));
             if !inside {
-                s.push(
-                    "P7",
-                    weight * EMPHASIS,
-                    -1.0,
-                    || format!("P7: {} lies in {}, outside the wished catchment of {unit}.", practice.name, practice.municipality),
-                );
+                s.push("P7", weight * EMPHASIS, -1.0, || {
+                    format!(
+                        "P7: {} lies in {}, outside the wished catchment of {unit}.",
+                        practice.name, practice.municipality
+                    )
+                });
             }
         }
         let Some(m) = muni else {
@@ -468,7 +470,8 @@ mod tests {
     #[test]
     fn a_practice_with_a_lower_load_per_tutor_scores_higher_and_says_so() {
         let mut data = region_data();
-        data.practices = vec![practice("BUSY", "Lemvig", 1), practice("CALM", "Lemvig", 3), practice("IDLE", "Lemvig", 1)];
+        data.practices =
+            vec![practice("BUSY", "Lemvig", 1), practice("CALM", "Lemvig", 3), practice("IDLE", "Lemvig", 1)];
         for i in 0..4 {
             let start = d(2022 + i, 1, 1);
             let t = kbu(&format!("H{i}"), "Lemvig", start, d(2022 + i, 6, 30));
@@ -482,7 +485,13 @@ mod tests {
         let busy = ctx.score(&k, &data.practices[0], k.period());
         let calm = ctx.score(&k, &data.practices[1], k.period());
         assert!(part(&calm, "P1").points > part(&busy, "P1").points);
-        assert!(part(&busy, "P1").reason.starts_with("P1: 23,8 trainee-months per tutor over the last 5 years (region median 7,9)."), "{}", part(&busy, "P1").reason);
+        assert!(
+            part(&busy, "P1")
+                .reason
+                .starts_with("P1: 23,8 trainee-months per tutor over the last 5 years (region median 7,9)."),
+            "{}",
+            part(&busy, "P1").reason
+        );
     }
 
     #[test]
@@ -540,7 +549,8 @@ mod tests {
     fn a_practice_running_on_trainees_for_long_is_penalised() {
         let mut data = region_data();
         data.practices = vec![practice("P", "Lemvig", 1)];
-        let halves = [(d(2023, 1, 1), d(2023, 6, 30)), (d(2023, 7, 1), d(2023, 12, 31)), (d(2024, 1, 1), d(2024, 6, 30))];
+        let halves =
+            [(d(2023, 1, 1), d(2023, 6, 30)), (d(2023, 7, 1), d(2023, 12, 31)), (d(2024, 1, 1), d(2024, 6, 30))];
         for (i, (start, end)) in halves.into_iter().enumerate() {
             let t = kbu(&format!("H{i}"), "Lemvig", start, end);
             data.placements.push(placement(&t, "P"));
@@ -566,7 +576,12 @@ mod tests {
         let skive = ctx.score(o1, data.practice("EX-P6").expect("P6"), o1.period());
         let p7 = |s: &Score| s.parts.iter().filter(|p| p.principle == "P7").map(|p| p.value).sum::<f64>();
         assert!(p7(&inside) < p7(&skive), "{:?} {:?}", inside.parts, skive.parts);
-        assert!(ctx.score(data.trainee("EX-F2").expect("F2"), &data.practices[4], o1.period()).parts.iter().all(|p| p.principle != "P7"));
+        assert!(
+            ctx.score(data.trainee("EX-F2").expect("F2"), &data.practices[4], o1.period())
+                .parts
+                .iter()
+                .all(|p| p.principle != "P7")
+        );
     }
 
     #[test]

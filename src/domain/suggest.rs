@@ -130,8 +130,9 @@ fn fairness_marginal(settings: &Settings, load: u32, k: u32, tutors: u32) -> i64
 }
 
 /// The trainees of this round: open, of the wanted type, by start date then id.
-fn open_trainees<'a>(data: &'a Dataset, only: Option<TraineeType>) -> Vec<&'a Trainee> {
-    let mut open: Vec<&Trainee> = data.open_trainees().into_iter().filter(|t| only.is_none_or(|k| t.kind == k)).collect();
+fn open_trainees(data: &Dataset, only: Option<TraineeType>) -> Vec<&Trainee> {
+    let mut open: Vec<&Trainee> =
+        data.open_trainees().into_iter().filter(|t| only.is_none_or(|k| t.kind == k)).collect();
     open.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
     open
 }
@@ -203,7 +204,9 @@ impl<'a> Round<'a> {
             .filter(|&pi| self.ctx.allows(t, &self.data.practices[pi], t.period(), None))
             .map(|pi| (pi, self.scorer.total(t, &self.data.practices[pi], t.period())))
             .collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.data.practices[a.0].id.cmp(&self.data.practices[b.0].id)));
+        v.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| self.data.practices[a.0].id.cmp(&self.data.practices[b.0].id))
+        });
         v
     }
 
@@ -303,32 +306,7 @@ impl<'a> Round<'a> {
         if candidates.is_empty() {
             return format!("no tutor practice lies in {area}.");
         }
-        let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
-        for &pi in &candidates {
-            let broken = self.ctx.broken_rules(t, &self.data.practices[pi], t.period(), None);
-            let key = [Rule::H7, Rule::H8, Rule::H6, Rule::H1, Rule::H2, Rule::H9]
-                .iter()
-                .position(|r| broken.contains(r))
-                .unwrap_or(6) as u8;
-            *counts.entry(key).or_default() += 1;
-        }
-        let words = |key: u8, n: usize| -> String {
-            match key {
-                0 => format!("{n} paused"),
-                1 => format!("{n} full"),
-                2 if n == 1 => "1 already has a phase-3 doctor".to_string(),
-                2 => format!("{n} already have a phase-3 doctor"),
-                3 => format!("{n} own GP"),
-                4 => format!("{n} with family ties"),
-                5 => format!("{n} conflict with another placement of the trainee"),
-                _ => format!("{n} left for other trainees"),
-            }
-        };
-        // Full first, as coordinators read it: "3 full, 1 paused".
-        let order = [1u8, 0, 2, 3, 4, 5, 6];
-        let parts: Vec<String> =
-            order.iter().filter_map(|k| counts.get(k).map(|&n| words(*k, n))).collect();
-        format!("no practice in {area} has room from {from}: {}", parts.join(", "))
+        format!("no practice in {area} has room from {from}: {}", count_refusals(&self.ctx, t, &candidates, None))
     }
 
     fn finish(self, unplaced: Vec<&Trainee>) -> Suggestion {
@@ -339,6 +317,44 @@ impl<'a> Round<'a> {
         placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
         Suggestion { placements, unplaced }
     }
+}
+
+/// Why the practices `candidates` refuse `t`, counted by the main broken rule of each, e.g.
+/// `3 full, 1 paused`.
+pub(crate) fn count_refusals(
+    ctx: &RuleContext<'_>,
+    t: &Trainee,
+    candidates: &[usize],
+    ignore_trainee: Option<&str>,
+) -> String {
+    // A practice counts once, under its most telling rule.
+    const ORDER: [Rule; 6] = [Rule::H7, Rule::H6, Rule::H8, Rule::H1, Rule::H2, Rule::H9];
+    let data = ctx.data();
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for &pi in candidates {
+        let broken = ctx.broken_rules(t, &data.practices[pi], t.period(), ignore_trainee);
+        if broken.is_empty() {
+            continue;
+        }
+        let key = ORDER.iter().position(|r| broken.contains(r)).unwrap_or(ORDER.len());
+        *counts.entry(key).or_default() += 1;
+    }
+    let words = |key: usize, n: usize| -> String {
+        match key {
+            0 => format!("{n} paused"),
+            1 if n == 1 => "1 already has a phase-3 doctor".to_string(),
+            1 => format!("{n} already have a phase-3 doctor"),
+            2 => format!("{n} full"),
+            3 => format!("{n} own GP"),
+            4 => format!("{n} with family ties"),
+            5 => format!("{n} in conflict with another placement of the trainee"),
+            _ => format!("{n} refused by another rule"),
+        }
+    };
+    // Full first, as coordinators read it: "3 full, 1 paused".
+    let parts: Vec<String> =
+        [2, 0, 1, 3, 4, 5, 6].iter().filter_map(|&k| counts.get(&k).map(|&n| words(k, n))).collect();
+    if parts.is_empty() { "each could still take the trainee".to_string() } else { parts.join(", ") }
 }
 
 /// Rules H1–H9 and T1–P7: proposes a placement for every open trainee (or those of type `only`),
@@ -494,7 +510,13 @@ mod tests {
         }
         let s = run(&data);
         assert_eq!(s.placements.len(), 3);
-        assert_eq!(s.unplaced, vec![Unplaced { trainee_id: "K3".into(), why: "no practice in Lemvig has room from 01-08-2026: 3 full, 1 paused".into() }]);
+        assert_eq!(
+            s.unplaced,
+            vec![Unplaced {
+                trainee_id: "K3".into(),
+                why: "no practice in Lemvig has room from 01-08-2026: 3 full, 1 paused".into()
+            }]
+        );
     }
 
     #[test]
@@ -618,7 +640,9 @@ mod tests {
             if ok {
                 for (pi, &n) in new_at.iter().enumerate() {
                     let load = ctx.load(pi, open[0].period(), u32::MAX, None).peak;
-                    cost += (1..=n).map(|k| fairness_marginal(&data.settings, load, k, data.practices[pi].tutors)).sum::<i64>();
+                    cost += (1..=n)
+                        .map(|k| fairness_marginal(&data.settings, load, k, data.practices[pi].tutors))
+                        .sum::<i64>();
                 }
                 let placed = choice.iter().filter(|&&c| c > 0).count();
                 if placed > best.0 || (placed == best.0 && (placed == 0 || cost < best.1)) {
@@ -652,7 +676,8 @@ mod tests {
             }
             if let Some(x) = here.first() {
                 let load = ctx.load(pi, Period::new(x.start, x.end), u32::MAX, None).peak;
-                cost += (1..=here.len() as u32).map(|k| fairness_marginal(&data.settings, load, k, p.tutors)).sum::<i64>();
+                cost +=
+                    (1..=here.len() as u32).map(|k| fairness_marginal(&data.settings, load, k, p.tutors)).sum::<i64>();
             }
         }
         cost
@@ -689,7 +714,15 @@ mod tests {
             p.doctors = rng.range(1, 6) as u32;
             data.practices.push(p);
         }
-        let kinds = [TraineeType::Kbu, TraineeType::Kbu, TraineeType::Intro, TraineeType::Phase1, TraineeType::Phase2, TraineeType::Phase3, TraineeType::Phase3];
+        let kinds = [
+            TraineeType::Kbu,
+            TraineeType::Kbu,
+            TraineeType::Intro,
+            TraineeType::Phase1,
+            TraineeType::Phase2,
+            TraineeType::Phase3,
+            TraineeType::Other,
+        ];
         for i in 0..1000 {
             let (m, u) = &munis[rng.range(0, munis.len() as i64 - 1) as usize];
             let kind = kinds[rng.range(0, kinds.len() as i64 - 1) as usize];
@@ -705,7 +738,12 @@ mod tests {
         let s = run(&data);
         let took = started.elapsed();
         let g = greedy_baseline(&data, None, today());
-        println!("suggest: {} placed, {} unplaced in {took:?}; greedy {} placed", s.placements.len(), s.unplaced.len(), g.placements.len());
+        println!(
+            "suggest: {} placed, {} unplaced in {took:?}; greedy {} placed",
+            s.placements.len(),
+            s.unplaced.len(),
+            g.placements.len()
+        );
         assert_eq!(check_all(&with_proposals(&data, &s)), vec![]);
     }
 }
