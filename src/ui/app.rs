@@ -64,6 +64,7 @@ pub struct App {
 
 impl App {
     pub fn new(cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> App {
+        super::install_fonts(&cc.egui_ctx);
         let remembered: Remembered =
             cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
         let path = db
@@ -97,6 +98,11 @@ impl App {
             finance: FinancePanel::default(),
             applied_dark: None,
         }
+    }
+
+    /// The suggested round's proposals on show, as (trainee id, practice id).
+    pub fn queue_proposals(&self) -> Vec<(String, String)> {
+        self.queue.proposals()
     }
 
     /// Draws the whole window into `ui` (eframe calls it each frame; so do the tests).
@@ -243,7 +249,7 @@ impl App {
         let state = &self.state;
         ui.horizontal(|ui| {
             let file = state.path().map(|p| p.display().to_string()).unwrap_or_else(|| state.t("ingen fil", "no file").into());
-            ui.label(format!("📁 {file}"));
+            ui.label(file);
             ui.separator();
             ui.label(format!(
                 "{} {} · {} {} · {} {}",

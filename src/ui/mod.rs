@@ -21,6 +21,17 @@ pub use app::App;
 
 use std::path::PathBuf;
 
+/// Adds DejaVu Sans (already in the build for the PDF statements) as a fallback font, for the
+/// arrows and symbols egui's default font lacks.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert("dejavu".into(), std::sync::Arc::new(egui::FontData::from_static(dejavu::sans::regular())));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().push("dejavu".into());
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// Opens the window on `db`, or on the last file used, or on the demo region.
 pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {

@@ -23,6 +23,11 @@ pub fn deadline(t: &Trainee) -> NaiveDate {
 }
 
 impl QueuePanel {
+    /// The suggested round's proposals on show, as (trainee id, practice id).
+    pub fn proposals(&self) -> Vec<(String, String)> {
+        self.round.proposals()
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
         ui.heading(state.t("Kø: uden praksis", "Queue: not placed"));
         ui.horizontal(|ui| {

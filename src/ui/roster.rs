@@ -211,7 +211,7 @@ impl RosterPanel {
             .header(22.0, |mut header| {
                 for (key, title) in headers {
                     header.col(|ui| {
-                        let arrow = if self.sort == key { if self.ascending { " ⏶" } else { " ⏷" } } else { "" };
+                        let arrow = if self.sort == key { if self.ascending { " ▲" } else { " ▼" } } else { "" };
                         if ui.button(format!("{title}{arrow}")).clicked() {
                             if self.sort == key {
                                 self.ascending = !self.ascending;
