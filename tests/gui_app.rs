@@ -3,14 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use egui::accesskit::Role;
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
-use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
 use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
-use tutorfordeling::domain::finance::{finance_lines, summarize};
 use tutorfordeling::domain::dates::YearMonth;
+use tutorfordeling::domain::finance::{finance_lines, summarize};
 use tutorfordeling::domain::model::{Dataset, Rule, Trainee};
 use tutorfordeling::domain::rules::RuleContext;
 use tutorfordeling::store::Store;
@@ -143,7 +143,8 @@ fn a_refused_drop_names_its_rule_and_an_override_needs_a_reason() {
     let reason = h.get_by_role_and_label(Role::MultilineTextInput, "Begrundelse for at tilsidesætte");
     reason.focus();
     h.run_ok();
-    h.get_by_role_and_label(Role::MultilineTextInput, "Begrundelse for at tilsidesætte").type_text("Aftalt med praksis");
+    h.get_by_role_and_label(Role::MultilineTextInput, "Begrundelse for at tilsidesætte")
+        .type_text("Aftalt med praksis");
     h.run_ok();
     h.get_by_label("Tilsidesæt og placér").click();
     h.run_ok();

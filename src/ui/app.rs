@@ -65,11 +65,8 @@ pub struct App {
 impl App {
     pub fn new(cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> App {
         super::install_fonts(&cc.egui_ctx);
-        let remembered: Remembered =
-            cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
-        let path = db
-            .or_else(|| remembered.last_file.clone().filter(|p| p.exists()))
-            .unwrap_or_else(default_demo_path);
+        let remembered: Remembered = cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        let path = db.or_else(|| remembered.last_file.clone().filter(|p| p.exists())).unwrap_or_else(default_demo_path);
         let mut app = App::with_path(&path);
         app.state.lang = remembered.lang;
         app.state.dark = remembered.dark;
@@ -114,8 +111,14 @@ impl App {
         self.shortcuts(ui);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("queue").resizable(true).default_size(300.0).show(ui, |ui| self.queue.ui(ui, &mut self.state));
-        egui::Panel::right("inspector").resizable(true).default_size(280.0).show(ui, |ui| inspector_ui(ui, &mut self.state));
+        egui::Panel::left("queue")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| self.queue.ui(ui, &mut self.state));
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(280.0)
+            .show(ui, |ui| inspector_ui(ui, &mut self.state));
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 let tabs = [
@@ -192,9 +195,7 @@ impl App {
                 }
                 if ui.button(state.t("Importér kommunegrænser…", "Import municipality boundaries…")).clicked() {
                     ui.close();
-                    if let Some(path) =
-                        rfd::FileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).pick_file()
-                    {
+                    if let Some(path) = rfd::FileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).pick_file() {
                         import_boundaries(state, &path);
                     }
                 }
@@ -214,11 +215,17 @@ impl App {
             });
             ui.menu_button(state.t("Redigér", "Edit"), |ui| {
                 let (can_undo, can_redo) = state.can_undo_redo();
-                if ui.add_enabled(can_undo, egui::Button::new(state.t("Fortryd", "Undo")).shortcut_text("Ctrl+Z")).clicked() {
+                if ui
+                    .add_enabled(can_undo, egui::Button::new(state.t("Fortryd", "Undo")).shortcut_text("Ctrl+Z"))
+                    .clicked()
+                {
                     ui.close();
                     state.undo();
                 }
-                if ui.add_enabled(can_redo, egui::Button::new(state.t("Gentag", "Redo")).shortcut_text("Ctrl+Y")).clicked() {
+                if ui
+                    .add_enabled(can_redo, egui::Button::new(state.t("Gentag", "Redo")).shortcut_text("Ctrl+Y"))
+                    .clicked()
+                {
                     ui.close();
                     state.redo();
                 }
@@ -248,7 +255,8 @@ impl App {
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         let state = &self.state;
         ui.horizontal(|ui| {
-            let file = state.path().map(|p| p.display().to_string()).unwrap_or_else(|| state.t("ingen fil", "no file").into());
+            let file =
+                state.path().map(|p| p.display().to_string()).unwrap_or_else(|| state.t("ingen fil", "no file").into());
             ui.label(file);
             ui.separator();
             ui.label(format!(
@@ -360,7 +368,9 @@ pub fn import_csv(state: &mut AppState, files: &[PathBuf]) {
 
 fn export_csv(state: &mut AppState, dir: &Path) {
     match crate::store::csv::export_all(&state.data, dir) {
-        Ok(files) => state.status = format!("{} {} {}", state.t("Skrev", "Wrote"), files.len(), state.t("filer", "files")),
+        Ok(files) => {
+            state.status = format!("{} {} {}", state.t("Skrev", "Wrote"), files.len(), state.t("filer", "files"))
+        }
         Err(e) => state.error = Some(format!("{e:#}")),
     }
 }
@@ -484,7 +494,13 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                         ));
                     }
                     let mut pinned = pl.pinned;
-                    if ui.checkbox(&mut pinned, state.t("Fastlåst (røres ikke af forslag)", "Pinned (kept by suggestions)")).changed() {
+                    if ui
+                        .checkbox(
+                            &mut pinned,
+                            state.t("Fastlåst (røres ikke af forslag)", "Pinned (kept by suggestions)"),
+                        )
+                        .changed()
+                    {
                         state.execute(&Command::SetPinned { trainee_id: id.clone(), pinned });
                     }
                     if ui.button(state.t("Fjern placering", "Remove placement")).clicked() {
@@ -492,7 +508,10 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     }
                 }
                 None => {
-                    ui.label(state.t("Ikke placeret. Træk navnet fra køen til en praksis.", "Not placed. Drag the name from the queue onto a practice."));
+                    ui.label(state.t(
+                        "Ikke placeret. Træk navnet fra køen til en praksis.",
+                        "Not placed. Drag the name from the queue onto a practice.",
+                    ));
                 }
             }
         }
@@ -526,7 +545,9 @@ fn override_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
             }
             ui.horizontal(|ui| {
                 let ready = overridable && !request.reason.trim().is_empty();
-                if ui.add_enabled(ready, egui::Button::new(state.t("Tilsidesæt og placér", "Override and place"))).clicked()
+                if ui
+                    .add_enabled(ready, egui::Button::new(state.t("Tilsidesæt og placér", "Override and place")))
+                    .clicked()
                     && state.place_with_override(&request)
                 {
                     keep = false;

@@ -79,8 +79,9 @@ mod tests {
 
     #[test]
     fn the_shared_file_gives_every_municipality_of_the_region_a_polygon() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/municipalities.geojson"))
-            .expect("shared geojson");
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/municipalities.geojson"))
+                .expect("shared geojson");
         let region = Region::midtjylland();
         let rings = parse_boundaries(&text, &region).expect("parses");
         for m in &region.municipalities {

@@ -38,7 +38,8 @@ impl FairnessPanel {
                 None
             }
             _ => {
-                self.error = Some(state.t("Perioden slutter før den begynder", "The period ends before it starts").into());
+                self.error =
+                    Some(state.t("Perioden slutter før den begynder", "The period ends before it starts").into());
                 None
             }
         }
@@ -72,7 +73,7 @@ impl FairnessPanel {
         ));
         let mut pick: Option<String> = None;
         ui.columns(2, |cols| {
-            let plot_h = ((cols[0].available_height() - 60.0) / 2.0).clamp(140.0, 320.0);
+            let plot_h = ((cols[0].available_height() - 240.0) / 2.0).clamp(120.0, 300.0);
             plots_left(&mut cols[0], state, review, plot_h);
             plots_right(&mut cols[1], state, review, plot_h);
         });
@@ -115,13 +116,16 @@ fn plots_left(ui: &mut egui::Ui, state: &AppState, review: &FairnessReview, heig
     ui.label(state.t("Måneder pr. tutor (antal praksisser)", "Months per tutor (number of practices)"));
     let max = review.practices.iter().map(|p| p.months_per_tutor).fold(0.0, f64::max);
     let bin = (max / 20.0).max(0.5);
-    let mut counts = vec![0u32; 21];
+    let mut counts = [0u32; 21];
     for p in &review.practices {
         let i = ((p.months_per_tutor / bin) as usize).min(20);
         counts[i] += 1;
     }
-    let bars: Vec<Bar> =
-        counts.iter().enumerate().map(|(i, c)| Bar::new(i as f64 * bin + bin / 2.0, f64::from(*c)).width(bin * 0.9)).collect();
+    let bars: Vec<Bar> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Bar::new(i as f64 * bin + bin / 2.0, f64::from(*c)).width(bin * 0.9))
+        .collect();
     Plot::new("months_per_tutor")
         .height(height)
         .allow_scroll(false)
@@ -138,8 +142,17 @@ fn plots_left(ui: &mut egui::Ui, state: &AppState, review: &FairnessReview, heig
             Bar::new(i as f64, months).name(state.lang.kind(*k)).fill(kind_colour(*k)).width(0.7)
         })
         .collect();
+    let names: Vec<&'static str> = TraineeType::ALL.iter().map(|k| state.lang.kind(*k)).collect();
     Plot::new("type_mix")
         .height(height)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).copied().unwrap_or("").to_string()
+            } else {
+                String::new()
+            }
+        })
         .allow_scroll(false)
         .allow_drag(false)
         .legend(Legend::default())

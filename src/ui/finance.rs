@@ -70,7 +70,8 @@ impl FinancePanel {
                 None
             }
             _ => {
-                self.error = Some(state.t("Perioden slutter før den begynder", "The period ends before it starts").into());
+                self.error =
+                    Some(state.t("Perioden slutter før den begynder", "The period ends before it starts").into());
                 None
             }
         }
@@ -110,16 +111,21 @@ impl FinancePanel {
                 totals_label(ui, state, totals);
             });
         }
-        ui.label(format!("{} {}", lines.len(), state.t("linjer (uddannelseslæge × praksis × måned)", "lines (trainee × practice × month)")));
+        ui.label(format!(
+            "{} {}",
+            lines.len(),
+            state.t("linjer (uddannelseslæge × praksis × måned)", "lines (trainee × practice × month)")
+        ));
         ui.separator();
         let mut pick = None;
         let rows: Vec<(&String, &Totals)> = summary.per_practice.iter().collect();
         TableBuilder::new(ui)
             .id_salt("finance_table")
             .striped(true)
-            .column(Column::initial(70.0))
-            .column(Column::initial(220.0).clip(true))
-            .columns(Column::initial(110.0), 5)
+            .column(Column::initial(60.0))
+            .column(Column::initial(170.0).clip(true))
+            .columns(Column::initial(100.0).at_least(80.0), 4)
+            .column(Column::remainder().at_least(90.0))
             .header(22.0, |mut h| {
                 for title in [
                     state.t("Praksis", "Practice"),
@@ -169,11 +175,14 @@ impl FinancePanel {
                     state.busy = None;
                     match result {
                         Ok(n) => state.status = format!("{n} {}", state.t("opgørelser skrevet", "statements written")),
-                        Err(e) => state.status = format!("{}: {e:#}", state.t("Opgørelser stoppet", "Statements stopped")),
+                        Err(e) => {
+                            state.status = format!("{}: {e:#}", state.t("Opgørelser stoppet", "Statements stopped"))
+                        }
                     }
                 }
             } else if ui.button(state.t("Udskriv opgørelser…", "Print statements…")).clicked()
-                && let Some(dir) = rfd::FileDialog::new().set_title(state.t("Vælg mappe", "Choose a folder")).pick_folder()
+                && let Some(dir) =
+                    rfd::FileDialog::new().set_title(state.t("Vælg mappe", "Choose a folder")).pick_folder()
             {
                 self.start_printing(ui.ctx(), state, from, to, dir);
             }
@@ -193,7 +202,14 @@ impl FinancePanel {
     }
 
     /// Starts writing statements into `dir` on a background thread.
-    pub fn start_printing(&mut self, ctx: &egui::Context, state: &mut AppState, from: YearMonth, to: YearMonth, dir: PathBuf) {
+    pub fn start_printing(
+        &mut self,
+        ctx: &egui::Context,
+        state: &mut AppState,
+        from: YearMonth,
+        to: YearMonth,
+        dir: PathBuf,
+    ) {
         let data = state.data.clone();
         let today = state.today;
         let title = state.t("Udskriver opgørelser", "Printing statements").to_string();

@@ -68,7 +68,8 @@ pub fn number(value: f64, decimals: usize) -> String {
         }
         grouped.push(c);
     }
-    let negative = value < 0.0 && grouped.chars().chain(fraction.iter().flat_map(|f| f.chars())).any(|c| c != '0' && c != '.');
+    let negative =
+        value < 0.0 && grouped.chars().chain(fraction.iter().flat_map(|f| f.chars())).any(|c| c != '0' && c != '.');
     let mut out = String::new();
     if negative {
         out.push('-');

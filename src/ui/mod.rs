@@ -12,8 +12,8 @@ pub mod i18n;
 pub mod job;
 pub mod map;
 pub mod queue;
-pub mod rounds;
 pub mod roster;
+pub mod rounds;
 pub mod scoring;
 pub mod state;
 

@@ -32,10 +32,11 @@ impl QueuePanel {
         ui.heading(state.t("Kø: uden praksis", "Queue: not placed"));
         ui.horizontal(|ui| {
             let label = ui.label(state.t("Søg", "Search"));
-            ui.add(egui::TextEdit::singleline(&mut self.search).desired_width(f32::INFINITY).hint_text(state.t(
-                "navn, id, kommune",
-                "name, id, municipality",
-            )))
+            ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .desired_width(f32::INFINITY)
+                    .hint_text(state.t("navn, id, kommune", "name, id, municipality")),
+            )
             .labelled_by(label.id);
         });
         self.round.ui(ui, state);
@@ -75,7 +76,8 @@ impl QueuePanel {
                             } else {
                                 format!("{} {}", state.t("Frist i", "Deadline in"), month_name(d, state))
                             };
-                            let colour = if month.1 { ui.visuals().warn_fg_color } else { ui.visuals().weak_text_color() };
+                            let colour =
+                                if month.1 { ui.visuals().warn_fg_color } else { ui.visuals().weak_text_color() };
                             ui.colored_label(colour, text);
                             last_month = Some(month);
                         }
@@ -88,10 +90,32 @@ impl QueuePanel {
 }
 
 fn month_name(d: NaiveDate, state: &AppState) -> String {
-    const DA: [&str; 12] =
-        ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
+    const DA: [&str; 12] = [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
     const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
         "December",
     ];
     let i = d.format("%m").to_string().parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;

@@ -93,8 +93,12 @@ impl RosterPanel {
     fn filters_ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(state.t("Filter", "Filter"));
-            ui.add(egui::TextEdit::singleline(&mut self.text).desired_width(160.0).hint_text(state.t("navn eller id", "name or id")))
-                .labelled_by(l.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.text)
+                    .desired_width(160.0)
+                    .hint_text(state.t("navn eller id", "name or id")),
+            )
+            .labelled_by(l.id);
             let any = state.t("alle", "all");
             let l = ui.label(state.t("Distrikt", "District"));
             egui::ComboBox::from_id_salt("roster_district")
@@ -322,7 +326,10 @@ impl RosterPanel {
             ui.checkbox(&mut edit.large, state.t("Stor praksis (H6-dispensation)", "Large practice (H6 dispensation)"));
             ui.end_row();
             ui.label("");
-            ui.checkbox(&mut edit.burdened, state.t("Socioøkonomisk belastet (T2)", "Socio-economically burdened (T2)"));
+            ui.checkbox(
+                &mut edit.burdened,
+                state.t("Socioøkonomisk belastet (T2)", "Socio-economically burdened (T2)"),
+            );
             ui.end_row();
         });
         ui.label(state.t("Afviser typer (P3):", "Refuses types (P3):"));
@@ -346,7 +353,8 @@ impl RosterPanel {
             if ui.add_enabled(changed, egui::Button::new(state.t("Gem praksis", "Save practice"))).clicked() {
                 state.execute(&Command::EditPractice { practice: edited });
             }
-            discard = ui.add_enabled(changed, egui::Button::new(state.t("Fortryd ændringer", "Discard changes"))).clicked();
+            discard =
+                ui.add_enabled(changed, egui::Button::new(state.t("Fortryd ændringer", "Discard changes"))).clicked();
         });
         if discard {
             self.editor = None;
@@ -425,13 +433,16 @@ fn flags_text(state: &AppState, p: &Practice) -> String {
     flags.join(" ")
 }
 
+/// One placement on the timeline: start, end, type and the trainee's name.
+type Bar = (NaiveDate, NaiveDate, TraineeType, String);
+
 /// Placements, pauses and wishes of one practice over the years, one colour per type.
 fn timeline_ui(ui: &mut egui::Ui, state: &AppState, practice: &Practice) {
     let years_back = state.data.settings.lookback_years.max(1);
     let first = NaiveDate::from_ymd_opt(state.today.year() - years_back as i32, 1, 1).unwrap_or(state.today);
     let last = NaiveDate::from_ymd_opt(state.today.year() + 2, 12, 31).unwrap_or(state.today);
     let span_days = (last - first).num_days().max(1) as f32;
-    let mut placements: Vec<(NaiveDate, NaiveDate, TraineeType, String)> = state
+    let mut placements: Vec<Bar> = state
         .data
         .placements
         .iter()
@@ -441,7 +452,7 @@ fn timeline_ui(ui: &mut egui::Ui, state: &AppState, practice: &Practice) {
     placements.sort_by_key(|p| p.0);
     // Greedy lanes so overlapping placements sit on separate rows.
     let mut lanes: Vec<NaiveDate> = Vec::new();
-    let mut laid: Vec<(usize, &(NaiveDate, NaiveDate, TraineeType, String))> = Vec::new();
+    let mut laid: Vec<(usize, &Bar)> = Vec::new();
     for p in &placements {
         let lane = lanes.iter().position(|end| *end < p.0).unwrap_or_else(|| {
             lanes.push(NaiveDate::MIN);
@@ -466,7 +477,13 @@ fn timeline_ui(ui: &mut egui::Ui, state: &AppState, practice: &Practice) {
         }
         let x = x_of(d);
         painter.line_segment([Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())], Stroke::new(0.5, Color32::GRAY));
-        painter.text(Pos2::new(x + 2.0, rect.top() + 2.0), egui::Align2::LEFT_TOP, year.to_string(), font.clone(), text);
+        painter.text(
+            Pos2::new(x + 2.0, rect.top() + 2.0),
+            egui::Align2::LEFT_TOP,
+            year.to_string(),
+            font.clone(),
+            text,
+        );
         year += 1;
     }
     let today_x = x_of(state.today);
@@ -478,14 +495,18 @@ fn timeline_ui(ui: &mut egui::Ui, state: &AppState, practice: &Practice) {
     let mut hover_text = None;
     for (lane, (start, end, kind, name)) in &laid {
         let y = top + *lane as f32 * lane_h;
-        let r = Rect::from_min_max(Pos2::new(x_of(*start), y), Pos2::new(x_of(*end).max(x_of(*start) + 2.0), y + lane_h - 2.0));
+        let r = Rect::from_min_max(
+            Pos2::new(x_of(*start), y),
+            Pos2::new(x_of(*end).max(x_of(*start) + 2.0), y + lane_h - 2.0),
+        );
         painter.rect_filled(r, 2.0, kind_colour(*kind));
         if response.hover_pos().is_some_and(|p| r.contains(p)) {
             hover_text = Some(format!("{name} · {} · {}", state.lang.kind(*kind), i18n::period(*start, *end)));
         }
     }
     let y = top + lanes_n * lane_h + 2.0;
-    for pause in state.data.pauses.iter().filter(|p| p.practice_id == practice.id && p.end >= first && p.start <= last) {
+    for pause in state.data.pauses.iter().filter(|p| p.practice_id == practice.id && p.end >= first && p.start <= last)
+    {
         let r = Rect::from_min_max(Pos2::new(x_of(pause.start), y), Pos2::new(x_of(pause.end), y + 12.0));
         match pause.wish_type {
             None => {

@@ -167,7 +167,11 @@ impl RoundPanel {
                 for o in &options.options {
                     let name = state.data.practice(&o.practice_id).map(|p| p.name.clone()).unwrap_or_default();
                     ui.horizontal(|ui| {
-                        if ui.link(format!("{name} ({})", i18n::number(o.score, 1))).on_hover_text(o.reasons.join("\n")).clicked() {
+                        if ui
+                            .link(format!("{name} ({})", i18n::number(o.score, 1)))
+                            .on_hover_text(o.reasons.join("\n"))
+                            .clicked()
+                        {
                             // Keep the trainee selected, so the shortlist stays; show the practice.
                             state.focus_practice = Some(o.practice_id.clone());
                             state.tab = super::state::Tab::Map;

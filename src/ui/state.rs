@@ -117,6 +117,17 @@ impl AppState {
         state
     }
 
+    /// A state over data held in memory, with no file (benches; nothing can be written).
+    pub fn in_memory(data: Dataset, boundaries: Vec<BoundaryRing>, today: NaiveDate) -> AppState {
+        let mut state = AppState::open(Path::new(""), today);
+        state.error = None;
+        state.status.clear();
+        state.data = data;
+        state.boundaries = boundaries;
+        state.data_version += 1;
+        state
+    }
+
     /// Replaces the open file by `path` (creating the demo region when `path` is its default).
     pub fn switch_to(&mut self, path: &Path) {
         match super::app::open_or_create_demo(path) {
@@ -176,8 +187,11 @@ impl AppState {
             }
             Err(StoreError::Command(CommandError::Refused(violations))) => {
                 let rules: Vec<String> = violations.iter().map(|v| format!("{}: {}", v.rule, v.message)).collect();
-                self.error =
-                    Some(format!("{}\n{}", self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"), rules.join("\n")));
+                self.error = Some(format!(
+                    "{}\n{}",
+                    self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"),
+                    rules.join("\n")
+                ));
                 false
             }
             Err(e) => {
