@@ -1,21 +1,22 @@
-//! The application shell: owns the open store and the loaded data, and draws the panels.
+//! The application shell: the menu, the queue on the left, the tabs in the centre, the inspector
+//! on the right, the status bar, and the dialogs. Panels draw themselves; the shell only routes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::domain::model::Dataset;
+use chrono::NaiveDate;
+use egui::{Key, KeyboardShortcut, Modifiers};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::command::Command;
 use crate::store::Store;
 
-/// The state every panel reads: the open file and its data.
-pub struct AppState {
-    pub store: Option<Store>,
-    pub data: Dataset,
-    pub status: String,
-}
-
-/// The eframe application.
-pub struct App {
-    pub state: AppState,
-}
+use super::fairness::FairnessPanel;
+use super::finance::FinancePanel;
+use super::i18n::{self, Lang};
+use super::map::MapPanel;
+use super::queue::{QueuePanel, deadline};
+use super::roster::RosterPanel;
+use super::state::{AppState, Selection, Tab};
 
 /// Where a new user's demo region lives: the user's data directory.
 pub fn default_demo_path() -> PathBuf {
@@ -25,7 +26,7 @@ pub fn default_demo_path() -> PathBuf {
 }
 
 /// Opens `path`, creating the demo region there first when it is the default and missing.
-pub fn open_or_create_demo(path: &std::path::Path) -> anyhow::Result<Store> {
+pub fn open_or_create_demo(path: &Path) -> anyhow::Result<Store> {
     if !path.exists() && path == default_demo_path() {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -38,33 +39,543 @@ pub fn open_or_create_demo(path: &std::path::Path) -> anyhow::Result<Store> {
     Ok(Store::open(path)?)
 }
 
+/// What eframe remembers between runs (the panel layout is in egui's own memory).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Remembered {
+    lang: Lang,
+    dark: bool,
+    tab: Tab,
+    last_file: Option<PathBuf>,
+    recent: Vec<PathBuf>,
+}
+
+const STORAGE_KEY: &str = "tutorfordeling";
+
+/// The eframe application.
+pub struct App {
+    pub state: AppState,
+    pub queue: QueuePanel,
+    pub map: MapPanel,
+    pub roster: RosterPanel,
+    pub fairness: FairnessPanel,
+    pub finance: FinancePanel,
+    applied_dark: Option<bool>,
+}
+
 impl App {
-    pub fn new(_cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> App {
-        let path = db.unwrap_or_else(default_demo_path);
-        App::with_path(&path)
+    pub fn new(cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> App {
+        super::install_fonts(&cc.egui_ctx);
+        let remembered: Remembered = cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        let path = db.or_else(|| remembered.last_file.clone().filter(|p| p.exists())).unwrap_or_else(default_demo_path);
+        let mut app = App::with_path(&path);
+        app.state.lang = remembered.lang;
+        app.state.dark = remembered.dark;
+        app.state.tab = remembered.tab;
+        for p in remembered.recent.iter().rev() {
+            if !app.state.recent.contains(p) {
+                app.state.recent.push(p.clone());
+            }
+        }
+        app
     }
 
-    pub fn with_path(path: &std::path::Path) -> App {
-        let region = crate::domain::region::Region::midtjylland();
-        let (store, data, status) = match open_or_create_demo(path).and_then(|s| Ok((s.load()?, s))) {
-            Ok((data, store)) => (Some(store), data, format!("{}", path.display())),
-            Err(e) => (None, Dataset::empty(region), format!("cannot open {}: {e:#}", path.display())),
-        };
-        App { state: AppState { store, data, status } }
+    /// An app on `path` without eframe (tests, benches); "today" from the clock.
+    pub fn with_path(path: &Path) -> App {
+        App::with_path_on(path, chrono::Local::now().date_naive())
+    }
+
+    /// An app on `path` with a fixed "today" (deterministic tests and snapshots).
+    pub fn with_path_on(path: &Path, today: NaiveDate) -> App {
+        App {
+            state: AppState::open(path, today),
+            queue: QueuePanel::default(),
+            map: MapPanel::default(),
+            roster: RosterPanel::default(),
+            fairness: FairnessPanel::default(),
+            finance: FinancePanel::default(),
+            applied_dark: None,
+        }
+    }
+
+    /// The suggested round's proposals on show, as (trainee id, practice id).
+    pub fn queue_proposals(&self) -> Vec<(String, String)> {
+        self.queue.proposals()
+    }
+
+    /// Draws the whole window into `ui` (eframe calls it each frame; so do the tests).
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        if self.applied_dark != Some(self.state.dark) {
+            ui.ctx().set_visuals(if self.state.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+            self.applied_dark = Some(self.state.dark);
+        }
+        self.shortcuts(ui);
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        egui::Panel::left("queue")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| self.queue.ui(ui, &mut self.state));
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(280.0)
+            .show(ui, |ui| inspector_ui(ui, &mut self.state));
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let tabs = [
+                    (Tab::Map, self.state.t("Kort", "Map")),
+                    (Tab::Practices, self.state.t("Praksisser", "Practices")),
+                    (Tab::Fairness, self.state.t("Fordeling", "Fairness")),
+                    (Tab::Finance, self.state.t("Økonomi", "Finance")),
+                ];
+                for (tab, name) in tabs {
+                    ui.selectable_value(&mut self.state.tab, tab, name);
+                }
+            });
+            ui.separator();
+            match self.state.tab {
+                Tab::Map => self.map.ui(ui, &mut self.state),
+                Tab::Practices => self.roster.ui(ui, &mut self.state),
+                Tab::Fairness => self.fairness.ui(ui, &mut self.state),
+                Tab::Finance => self.finance.ui(ui, &mut self.state),
+            }
+        });
+        override_dialog_ui(ui.ctx(), &mut self.state);
+        error_dialog_ui(ui.ctx(), &mut self.state);
+    }
+
+    fn shortcuts(&mut self, ui: &mut egui::Ui) {
+        // A text field keeps Ctrl+Z for its own undo.
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+        let redo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+        if ui.input_mut(|i| i.consume_shortcut(&undo)) {
+            self.state.undo();
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&redo)) {
+            self.state.redo();
+        }
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        let state = &mut self.state;
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button(state.t("Filer", "File"), |ui| {
+                if ui.button(state.t("Ny…", "New…")).clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite"]).save_file() {
+                        new_file(state, &path);
+                    }
+                }
+                if ui.button(state.t("Åbn…", "Open…")).clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite"]).pick_file() {
+                        state.switch_to(&path);
+                    }
+                }
+                if ui.button(state.t("Gem en kopi…", "Save a copy…")).clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite"]).save_file() {
+                        save_copy(state, &path);
+                    }
+                }
+                ui.separator();
+                if ui.button(state.t("Importér CSV…", "Import CSV…")).clicked() {
+                    ui.close();
+                    if let Some(files) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).pick_files() {
+                        import_csv(state, &files);
+                    }
+                }
+                if ui.button(state.t("Eksportér CSV…", "Export CSV…")).clicked() {
+                    ui.close();
+                    if let Some(dir) = rfd::FileDialog::new().pick_folder() {
+                        export_csv(state, &dir);
+                    }
+                }
+                if ui.button(state.t("Importér kommunegrænser…", "Import municipality boundaries…")).clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).pick_file() {
+                        import_boundaries(state, &path);
+                    }
+                }
+                ui.separator();
+                ui.menu_button(state.t("Seneste filer", "Recent files"), |ui| {
+                    let recent = state.recent.clone();
+                    if recent.is_empty() {
+                        ui.weak(state.t("ingen", "none"));
+                    }
+                    for path in recent {
+                        if ui.button(path.display().to_string()).clicked() {
+                            ui.close();
+                            state.switch_to(&path);
+                        }
+                    }
+                });
+            });
+            ui.menu_button(state.t("Redigér", "Edit"), |ui| {
+                let (can_undo, can_redo) = state.can_undo_redo();
+                if ui
+                    .add_enabled(can_undo, egui::Button::new(state.t("Fortryd", "Undo")).shortcut_text("Ctrl+Z"))
+                    .clicked()
+                {
+                    ui.close();
+                    state.undo();
+                }
+                if ui
+                    .add_enabled(can_redo, egui::Button::new(state.t("Gentag", "Redo")).shortcut_text("Ctrl+Y"))
+                    .clicked()
+                {
+                    ui.close();
+                    state.redo();
+                }
+            });
+            ui.menu_button(state.t("Vis", "View"), |ui| {
+                if ui.radio(state.lang == Lang::Danish, "Dansk").clicked() {
+                    state.lang = Lang::Danish;
+                    ui.close();
+                }
+                if ui.radio(state.lang == Lang::English, "English").clicked() {
+                    state.lang = Lang::English;
+                    ui.close();
+                }
+                ui.separator();
+                if ui.radio(!state.dark, state.t("Lyst tema", "Light theme")).clicked() {
+                    state.dark = false;
+                    ui.close();
+                }
+                if ui.radio(state.dark, state.t("Mørkt tema", "Dark theme")).clicked() {
+                    state.dark = true;
+                    ui.close();
+                }
+            });
+        });
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        let state = &self.state;
+        ui.horizontal(|ui| {
+            let file =
+                state.path().map(|p| p.display().to_string()).unwrap_or_else(|| state.t("ingen fil", "no file").into());
+            ui.label(file);
+            ui.separator();
+            ui.label(format!(
+                "{} {} · {} {} · {} {}",
+                state.data.practices.len(),
+                state.t("praksisser", "practices"),
+                state.data.trainees.len(),
+                state.t("uddannelseslæger", "trainees"),
+                state.data.placements.len(),
+                state.t("forløb", "placements")
+            ));
+            ui.separator();
+            ui.label(state.t("Alle ændringer er gemt", "All changes saved"));
+            if let Some(busy) = &state.busy {
+                ui.separator();
+                ui.spinner();
+                ui.label(busy);
+            }
+            ui.separator();
+            ui.label(&state.status);
+        });
     }
 }
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::bottom("status").show(ui, |ui| {
-            ui.label(&self.state.status);
+        self.ui_root(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let remembered = Remembered {
+            lang: self.state.lang,
+            dark: self.state.dark,
+            tab: self.state.tab,
+            last_file: self.state.path().map(Path::to_path_buf),
+            recent: self.state.recent.clone(),
+        };
+        eframe::set_value(storage, STORAGE_KEY, &remembered);
+    }
+}
+
+fn new_file(state: &mut AppState, path: &Path) {
+    match Store::create(path, &crate::domain::region::Region::midtjylland()) {
+        Ok(store) => {
+            drop(store);
+            state.switch_to(path);
+        }
+        Err(e) => state.error = Some(e.to_string()),
+    }
+}
+
+fn save_copy(state: &mut AppState, path: &Path) {
+    let Some(store) = &state.store else { return };
+    match store.save_copy(path) {
+        Ok(()) => state.status = format!("{} {}", state.t("Kopi gemt i", "Copy saved to"), path.display()),
+        Err(e) => state.error = Some(e.to_string()),
+    }
+}
+
+/// Import CSV through the CLI's path: the tables are recognised by file name.
+pub fn import_csv(state: &mut AppState, files: &[PathBuf]) {
+    let mut wanted = crate::store::csv::ImportFiles::default();
+    for f in files {
+        let name = f.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let slot = if name.contains("practice") {
+            &mut wanted.practices
+        } else if name.contains("trainee") {
+            &mut wanted.trainees
+        } else if name.contains("placement") {
+            &mut wanted.placements
+        } else if name.contains("pause") {
+            &mut wanted.pauses
+        } else {
+            state.error = Some(format!(
+                "{}: {}",
+                f.display(),
+                state.t(
+                    "filnavnet skal indeholde practices, trainees, placements eller pauses",
+                    "the file name must contain practices, trainees, placements or pauses"
+                )
+            ));
+            return;
+        };
+        *slot = Some(f.clone());
+    }
+    let input = match wanted.read() {
+        Ok(i) => i,
+        Err(e) => {
+            state.error = Some(e.to_string());
+            return;
+        }
+    };
+    let Some(store) = &mut state.store else { return };
+    match store.write_batch(|existing| crate::store::csv::parse_import(&input, existing, false)) {
+        Ok(report) => {
+            state.status = format!(
+                "{}: {} / {} / {} / {}",
+                state.t("Importeret", "Imported"),
+                report.practices,
+                report.trainees,
+                report.placements,
+                report.pauses
+            );
+            state.reload();
+        }
+        Err(e) => state.error = Some(e.to_string()),
+    }
+}
+
+fn export_csv(state: &mut AppState, dir: &Path) {
+    match crate::store::csv::export_all(&state.data, dir) {
+        Ok(files) => {
+            state.status = format!("{} {} {}", state.t("Skrev", "Wrote"), files.len(), state.t("filer", "files"))
+        }
+        Err(e) => state.error = Some(format!("{e:#}")),
+    }
+}
+
+/// "Importér kommunegrænser…": parse the GeoJSON, store the rings, redraw the map.
+pub fn import_boundaries(state: &mut AppState, path: &Path) {
+    let result = std::fs::read_to_string(path)
+        .map_err(anyhow::Error::from)
+        .and_then(|text| super::boundaries::parse_boundaries(&text, &state.data.region));
+    let rings = match result {
+        Ok(r) => r,
+        Err(e) => {
+            state.error = Some(format!("{}: {e:#}", path.display()));
+            return;
+        }
+    };
+    let Some(store) = &mut state.store else { return };
+    match store.replace_boundaries(&rings) {
+        Ok(n) => {
+            state.status = format!("{n} {}", state.t("grænseringe importeret", "boundary rings imported"));
+            state.reload();
+        }
+        Err(e) => state.error = Some(e.to_string()),
+    }
+}
+
+/// The right panel: details of the selected practice or trainee, with its actions.
+fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.heading(state.t("Detaljer", "Details"));
+    ui.separator();
+    match state.selection.clone() {
+        Selection::Nothing => {
+            ui.label(state.t(
+                "Vælg en praksis på kortet eller i listen, eller en uddannelseslæge i køen. Træk en uddannelseslæge fra køen til en praksis for at placere.",
+                "Select a practice on the map or in the list, or a trainee in the queue. Drag a trainee from the queue onto a practice to place them.",
+            ));
+        }
+        Selection::Practice(id) => {
+            let Some(p) = state.data.practice(&id).cloned() else { return };
+            ui.strong(&p.name);
+            egui::Grid::new("inspector_practice").num_columns(2).show(ui, |ui| {
+                let rows: Vec<(&str, String)> = vec![
+                    ("Id", p.id.clone()),
+                    (state.t("Kommune", "Municipality"), p.municipality.clone()),
+                    (state.t("Tutorer", "Tutors"), p.tutors.to_string()),
+                    (state.t("Læger", "Doctors"), p.doctors.to_string()),
+                    (
+                        state.t("Kapacitet", "Capacity"),
+                        p.effective_capacity(state.data.settings.capacity_per_tutor).to_string(),
+                    ),
+                    (state.t("Patientgrundlag", "Patient base"), p.setting.danish().to_string()),
+                    (
+                        state.t("Lægedækningstruet", "Threatened area"),
+                        if state.data.is_threatened(&p) { state.t("ja", "yes") } else { state.t("nej", "no") }.into(),
+                    ),
+                ];
+                for (k, v) in rows {
+                    ui.label(k);
+                    ui.label(v);
+                    ui.end_row();
+                }
+            });
+            ui.separator();
+            ui.strong(state.t("Nuværende og kommende forløb", "Current and coming placements"));
+            let mut here: Vec<_> = state
+                .data
+                .placements
+                .iter()
+                .filter(|pl| pl.practice_id == id && pl.end >= state.today)
+                .cloned()
+                .collect();
+            here.sort_by_key(|pl| pl.start);
+            for pl in here {
+                let name = state.data.trainee(&pl.trainee_id).map(|t| t.name.clone()).unwrap_or_default();
+                ui.horizontal_wrapped(|ui| {
+                    if ui.link(&name).clicked() {
+                        state.selection = Selection::Trainee(pl.trainee_id.clone());
+                    }
+                    ui.weak(i18n::period(pl.start, pl.end));
+                });
+            }
+            if ui.button(state.t("Vis på kortet", "Show on the map")).clicked() {
+                state.focus_practice = Some(id.clone());
+                state.tab = Tab::Map;
+            }
+            if ui.button(state.t("Redigér i praksislisten", "Edit in the practice list")).clicked() {
+                state.tab = Tab::Practices;
+            }
+        }
+        Selection::Trainee(id) => {
+            let Some(t) = state.data.trainee(&id).cloned() else { return };
+            ui.strong(&t.name);
+            egui::Grid::new("inspector_trainee").num_columns(2).show(ui, |ui| {
+                let rows: Vec<(&str, String)> = vec![
+                    ("Id", t.id.clone()),
+                    (state.t("Type", "Type"), state.lang.kind(t.kind).to_string()),
+                    (state.t("Periode", "Period"), i18n::period(t.start, t.end)),
+                    (state.t("Frist for placering", "Place by"), i18n::date(deadline(&t))),
+                    (state.t("Kommune", "Municipality"), t.municipality.clone().unwrap_or_default()),
+                    (state.t("Hospitalsenhed", "Hospital unit"), t.hospital_unit.clone().unwrap_or_default()),
+                ];
+                for (k, v) in rows {
+                    ui.label(k);
+                    ui.label(v);
+                    ui.end_row();
+                }
+            });
+            ui.separator();
+            match state.data.placement_of(&id).cloned() {
+                Some(pl) => {
+                    let practice = state.data.practice(&pl.practice_id).map(|p| p.name.clone()).unwrap_or_default();
+                    ui.label(format!("{} {practice} ({})", state.t("Placeret i", "Placed at"), pl.practice_id));
+                    ui.label(i18n::period(pl.start, pl.end));
+                    if !pl.overrides.is_empty() {
+                        let rules: Vec<&str> = pl.overrides.iter().map(|r| r.id()).collect();
+                        ui.label(format!(
+                            "{} {}: {}",
+                            state.t("Tilsidesatte regler", "Overridden rules"),
+                            rules.join(", "),
+                            pl.reason.clone().unwrap_or_default()
+                        ));
+                    }
+                    let mut pinned = pl.pinned;
+                    if ui
+                        .checkbox(
+                            &mut pinned,
+                            state.t("Fastlåst (røres ikke af forslag)", "Pinned (kept by suggestions)"),
+                        )
+                        .changed()
+                    {
+                        state.execute(&Command::SetPinned { trainee_id: id.clone(), pinned });
+                    }
+                    if ui.button(state.t("Fjern placering", "Remove placement")).clicked() {
+                        state.execute(&Command::Unplace { trainee_id: id.clone() });
+                    }
+                }
+                None => {
+                    ui.label(state.t(
+                        "Ikke placeret. Træk navnet fra køen til en praksis.",
+                        "Not placed. Drag the name from the queue onto a practice.",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The dialog after a drop on an infeasible practice: the broken rules, and an override that
+/// needs a reason (H9 cannot be overridden).
+fn override_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
+    let Some(mut request) = state.override_request.take() else { return };
+    let mut keep = true;
+    let trainee = state.data.trainee(&request.trainee_id).map(|t| t.name.clone()).unwrap_or_default();
+    let practice = state.data.practice(&request.practice_id).map(|p| p.name.clone()).unwrap_or_default();
+    let overridable = request.violations.iter().all(|v| v.rule.may_be_overridden());
+    egui::Window::new(state.t("Placering afvist", "Placement refused"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(format!("{trainee} → {practice}"));
+            ui.label(state.t("Placeringen bryder disse hårde regler:", "The placement breaks these hard rules:"));
+            for v in &request.violations {
+                ui.colored_label(ui.visuals().error_fg_color, format!("{}: {}", v.rule, v.message));
+            }
+            ui.separator();
+            if overridable {
+                let l = ui.label(state.t("Begrundelse for at tilsidesætte", "Reason for overriding"));
+                ui.add(egui::TextEdit::multiline(&mut request.reason).desired_rows(2)).labelled_by(l.id);
+            } else {
+                ui.label(state.t("H9 kan ikke tilsidesættes.", "H9 cannot be overridden."));
+            }
+            ui.horizontal(|ui| {
+                let ready = overridable && !request.reason.trim().is_empty();
+                if ui
+                    .add_enabled(ready, egui::Button::new(state.t("Tilsidesæt og placér", "Override and place")))
+                    .clicked()
+                    && state.place_with_override(&request)
+                {
+                    keep = false;
+                }
+                if ui.button(state.t("Annullér", "Cancel")).clicked() {
+                    keep = false;
+                }
+            });
         });
-        egui::CentralPanel::default().show(ui, |ui| {
-            let d = &self.state.data;
-            ui.heading(&d.region.name);
-            ui.label(format!("{} tutorpraksisser", d.practices.len()));
-            ui.label(format!("{} uddannelseslæger, {} uden praksis", d.trainees.len(), d.open_trainees().len()));
-            ui.label(format!("{} forløb", d.placements.len()));
+    if keep {
+        state.override_request = Some(request);
+    }
+}
+
+fn error_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
+    let Some(message) = state.error.clone() else { return };
+    let mut open = true;
+    egui::Window::new(state.t("Fejl", "Error"))
+        .collapsible(false)
+        .open(&mut open)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(&message);
+            if ui.button("OK").clicked() {
+                state.error = None;
+            }
         });
+    if !open {
+        state.error = None;
     }
 }

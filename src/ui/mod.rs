@@ -1,10 +1,36 @@
 //! The desktop program (eframe + egui, glow backend).
+//!
+//! `app` is the shell; each panel has its own file (`map`, `queue`, `roster`, `fairness`,
+//! `finance`) and draws from `state::AppState`; every write goes through `AppState::execute`,
+//! i.e. the store's one command path.
 
-mod app;
+pub mod app;
+pub mod boundaries;
+pub mod fairness;
+pub mod finance;
+pub mod i18n;
+pub mod job;
+pub mod map;
+pub mod queue;
+pub mod roster;
+pub mod rounds;
+pub mod scoring;
+pub mod state;
 
 pub use app::App;
 
 use std::path::PathBuf;
+
+/// Adds DejaVu Sans (already in the build for the PDF statements) as a fallback font, for the
+/// arrows and symbols egui's default font lacks.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert("dejavu".into(), std::sync::Arc::new(egui::FontData::from_static(dejavu::sans::regular())));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().push("dejavu".into());
+    }
+    ctx.set_fonts(fonts);
+}
 
 /// Opens the window on `db`, or on the last file used, or on the demo region.
 pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {

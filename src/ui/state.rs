@@ -1,0 +1,332 @@
+//! `AppState`: what every panel reads and changes: the open file, its data, the selection and the
+//! drag in progress. Every write goes through [`AppState::execute`], i.e. `Store::execute`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::domain::command::{Command, CommandError};
+use crate::domain::model::{Dataset, Placement, Rule};
+use crate::domain::region::Region;
+use crate::domain::rules::{RuleContext, Violation};
+use crate::store::{BoundaryRing, Store, StoreError};
+
+use super::i18n::Lang;
+
+/// The centre tabs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Tab {
+    #[default]
+    Map,
+    Practices,
+    Fairness,
+    Finance,
+}
+
+/// What the inspector shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    #[default]
+    Nothing,
+    Practice(String),
+    Trainee(String),
+}
+
+/// The drag-and-drop payload: a trainee taken from the queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraggedTrainee(pub String);
+
+/// Whether the dragged trainee may go to one practice, with the score of the soft principles.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Feasibility {
+    pub violations: Vec<Violation>,
+    pub score: Option<f64>,
+}
+
+impl Feasibility {
+    pub fn is_feasible(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// The hard rules checked for every practice once, when a drag starts (never per frame).
+#[derive(Clone, Debug, Default)]
+pub struct DragCheck {
+    pub trainee_id: String,
+    /// By position in `Dataset::practices`.
+    pub by_practice: Vec<Feasibility>,
+}
+
+/// A drop on a practice that breaks hard rules: the user may override them with a reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverrideRequest {
+    pub trainee_id: String,
+    pub practice_id: String,
+    pub violations: Vec<Violation>,
+    pub reason: String,
+}
+
+/// The state shared by all panels.
+pub struct AppState {
+    pub store: Option<Store>,
+    pub data: Dataset,
+    pub boundaries: Vec<BoundaryRing>,
+    /// Bumped on every reload, so panels know their caches are stale.
+    pub data_version: u64,
+    pub status: String,
+    pub lang: Lang,
+    pub dark: bool,
+    pub tab: Tab,
+    pub selection: Selection,
+    /// "Today" for deadlines, loads and the review; the clock is read here, never in `domain`.
+    pub today: NaiveDate,
+    pub drag: Option<DragCheck>,
+    pub override_request: Option<OverrideRequest>,
+    /// An error to show in a window until the user closes it.
+    pub error: Option<String>,
+    /// Asks the map to centre on this practice.
+    pub focus_practice: Option<String>,
+    pub recent: Vec<PathBuf>,
+    /// Background work running, for the status bar.
+    pub busy: Option<String>,
+}
+
+impl AppState {
+    /// Opens `path`, or an empty state with the error in the status bar.
+    pub fn open(path: &Path, today: NaiveDate) -> AppState {
+        let mut state = AppState {
+            store: None,
+            data: Dataset::empty(Region::midtjylland()),
+            boundaries: Vec::new(),
+            data_version: 0,
+            status: String::new(),
+            lang: Lang::Danish,
+            dark: false,
+            tab: Tab::Map,
+            selection: Selection::Nothing,
+            today,
+            drag: None,
+            override_request: None,
+            error: None,
+            focus_practice: None,
+            recent: Vec::new(),
+            busy: None,
+        };
+        state.switch_to(path);
+        state
+    }
+
+    /// A state over data held in memory, with no file (benches; nothing can be written).
+    pub fn in_memory(data: Dataset, boundaries: Vec<BoundaryRing>, today: NaiveDate) -> AppState {
+        let mut state = AppState::open(Path::new(""), today);
+        state.error = None;
+        state.status.clear();
+        state.data = data;
+        state.boundaries = boundaries;
+        state.data_version += 1;
+        state
+    }
+
+    /// Replaces the open file by `path` (creating the demo region when `path` is its default).
+    pub fn switch_to(&mut self, path: &Path) {
+        match super::app::open_or_create_demo(path) {
+            Ok(store) => {
+                self.store = Some(store);
+                self.selection = Selection::Nothing;
+                self.reload();
+                self.remember_recent(path);
+                self.status = path.display().to_string();
+            }
+            Err(e) => {
+                let msg = format!("{} {}: {e:#}", self.lang.t("Kan ikke åbne", "Cannot open"), path.display());
+                self.status = msg.clone();
+                self.error = Some(msg);
+            }
+        }
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = path.to_path_buf();
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(8);
+    }
+
+    /// The open file's path.
+    pub fn path(&self) -> Option<&Path> {
+        self.store.as_ref().map(|s| s.path())
+    }
+
+    /// Reads the data again after a write (panels never keep their own copy).
+    pub fn reload(&mut self) {
+        let Some(store) = &self.store else { return };
+        match store.load() {
+            Ok(data) => self.data = data,
+            Err(e) => self.error = Some(format!("{e}")),
+        }
+        match store.boundaries() {
+            Ok(b) => self.boundaries = b,
+            Err(e) => self.error = Some(format!("{e}")),
+        }
+        self.data_version += 1;
+        self.drag = None;
+    }
+
+    /// The one write path: `Store::execute`, then reload. Errors go to the error window.
+    pub fn execute(&mut self, cmd: &Command) -> bool {
+        let Some(store) = &mut self.store else {
+            self.error = Some(self.lang.t("Ingen fil er åben", "No file is open").to_string());
+            return false;
+        };
+        match store.execute(cmd) {
+            Ok(_) => {
+                self.status = format!("{}: {}", self.lang.t("Gemt", "Saved"), cmd.summary());
+                self.reload();
+                true
+            }
+            Err(StoreError::Command(CommandError::Refused(violations))) => {
+                let rules: Vec<String> = violations.iter().map(|v| format!("{}: {}", v.rule, v.message)).collect();
+                self.error = Some(format!(
+                    "{}\n{}",
+                    self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"),
+                    rules.join("\n")
+                ));
+                false
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    pub fn undo(&mut self) {
+        let Some(store) = &mut self.store else { return };
+        match store.undo() {
+            Ok(summary) => {
+                self.status = format!("{}: {summary}", self.lang.t("Fortrudt", "Undone"));
+                self.reload();
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    pub fn redo(&mut self) {
+        let Some(store) = &mut self.store else { return };
+        match store.redo() {
+            Ok(summary) => {
+                self.status = format!("{}: {summary}", self.lang.t("Gentaget", "Redone"));
+                self.reload();
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    pub fn can_undo_redo(&self) -> (bool, bool) {
+        self.store.as_ref().and_then(|s| s.can_undo_redo().ok()).unwrap_or((false, false))
+    }
+
+    /// Rules H1–H9 and the score of every practice for one trainee: run once when a drag starts.
+    pub fn check_trainee(&self, trainee_id: &str) -> Option<DragCheck> {
+        let trainee = self.data.trainee(trainee_id)?;
+        let rules = RuleContext::new(&self.data);
+        let scores = super::scoring::Scorer::new(&self.data, self.today);
+        let by_practice = self
+            .data
+            .practices
+            .iter()
+            .map(|p| {
+                let violations = rules.check(trainee, p, trainee.period(), None);
+                let score = if violations.is_empty() { scores.score(trainee, p) } else { None };
+                Feasibility { violations, score }
+            })
+            .collect();
+        Some(DragCheck { trainee_id: trainee_id.to_string(), by_practice })
+    }
+
+    /// Starts or keeps the drag check for `trainee_id`.
+    pub fn ensure_drag_check(&mut self, trainee_id: &str) {
+        if self.drag.as_ref().is_some_and(|d| d.trainee_id == trainee_id) {
+            return;
+        }
+        self.drag = self.check_trainee(trainee_id);
+    }
+
+    /// The feasibility of one practice for the trainee being dragged.
+    pub fn drag_feasibility(&self, practice_index: usize) -> Option<&Feasibility> {
+        self.drag.as_ref().and_then(|d| d.by_practice.get(practice_index))
+    }
+
+    /// A trainee was dropped on a practice: place them, or ask for an override.
+    pub fn drop_trainee(&mut self, trainee_id: &str, practice_id: &str) {
+        let Some(trainee) = self.data.trainee(trainee_id) else { return };
+        let Some(practice) = self.data.practice(practice_id) else { return };
+        let violations = RuleContext::new(&self.data).check(trainee, practice, trainee.period(), None);
+        self.drag = None;
+        if violations.is_empty() {
+            let placement = placement(trainee_id, practice_id, trainee.start, trainee.end, Vec::new(), None);
+            if self.execute(&Command::Place { placement }) {
+                self.selection = Selection::Practice(practice_id.to_string());
+            }
+        } else {
+            self.override_request = Some(OverrideRequest {
+                trainee_id: trainee_id.to_string(),
+                practice_id: practice_id.to_string(),
+                violations,
+                reason: String::new(),
+            });
+        }
+    }
+
+    /// Places with the rules of `request` overridden, giving its reason.
+    pub fn place_with_override(&mut self, request: &OverrideRequest) -> bool {
+        let Some(trainee) = self.data.trainee(&request.trainee_id) else { return false };
+        let mut rules: Vec<Rule> = request.violations.iter().map(|v| v.rule).collect();
+        rules.sort();
+        rules.dedup();
+        let placement = placement(
+            &request.trainee_id,
+            &request.practice_id,
+            trainee.start,
+            trainee.end,
+            rules,
+            Some(request.reason.trim().to_string()),
+        );
+        self.execute(&Command::Place { placement })
+    }
+
+    /// Current trainees per practice id on `today` (for marker colours and tooltips).
+    pub fn current_counts(&self) -> HashMap<&str, u32> {
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for p in &self.data.placements {
+            if p.start <= self.today && self.today <= p.end {
+                *counts.entry(p.practice_id.as_str()).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    pub fn t(&self, danish: &'static str, english: &'static str) -> &'static str {
+        self.lang.t(danish, english)
+    }
+}
+
+fn placement(
+    trainee_id: &str,
+    practice_id: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    overrides: Vec<Rule>,
+    reason: Option<String>,
+) -> Placement {
+    Placement {
+        trainee_id: trainee_id.to_string(),
+        practice_id: practice_id.to_string(),
+        start,
+        end,
+        pinned: false,
+        overrides,
+        reason,
+    }
+}

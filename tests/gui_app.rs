@@ -1,0 +1,289 @@
+//! The coordinator's desktop, driven through egui_kittest by widget labels (AccessKit), with the
+//! database checked afterwards through `Store::open`.
+
+use std::path::{Path, PathBuf};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
+use tutorfordeling::domain::dates::YearMonth;
+use tutorfordeling::domain::finance::{finance_lines, summarize};
+use tutorfordeling::domain::model::{Dataset, Rule, Trainee};
+use tutorfordeling::domain::rules::RuleContext;
+use tutorfordeling::store::Store;
+use tutorfordeling::ui::App;
+use tutorfordeling::ui::queue::deadline;
+use tutorfordeling::ui::state::Tab;
+
+/// A small deterministic demo region in a temp dir.
+fn demo_db(dir: &Path) -> PathBuf {
+    let path = dir.join("demo.sqlite");
+    let data = generate(&DemoParams { seed: 7, practices: 60, open_trainees: Some(12), years: 3 });
+    let mut store = Store::create(&path, &data.region).expect("create");
+    store_demo(&mut store, &data).expect("store demo");
+    path
+}
+
+fn load(path: &Path) -> Dataset {
+    Store::open(path).expect("open").load().expect("load")
+}
+
+fn harness(path: &Path) -> Harness<'static, App> {
+    let app = App::with_path_on(path, demo_round_date());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(tutorfordeling::ui::install_fonts)
+        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    h.run_ok();
+    h
+}
+
+/// The first trainee of the queue (first type, earliest deadline): visible without scrolling.
+fn first_in_queue(data: &Dataset) -> Trainee {
+    let open = data.open_trainees();
+    let kind = open.iter().map(|t| t.kind).min().expect("an open trainee");
+    let mut of_kind: Vec<&Trainee> = open.into_iter().filter(|t| t.kind == kind).collect();
+    of_kind.sort_by(|a, b| deadline(a).cmp(&deadline(b)).then(a.id.cmp(&b.id)));
+    of_kind[0].clone()
+}
+
+/// Presses on `from`, moves in steps and releases on `to`, a frame per step.
+fn drag(h: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for i in 1..=8 {
+        h.hover_at(from.lerp(to, i as f32 / 8.0));
+        h.step();
+    }
+    h.hover_at(to);
+    h.step();
+    h.step();
+    h.drop_at(to);
+    h.step();
+    h.run_ok();
+}
+
+fn queue_row(h: &Harness<'_, App>, name: &str) -> Pos2 {
+    h.get_all_by_label(name).next().expect("the trainee in the queue").rect().center()
+}
+
+/// A practice where the trainee may go (or may not), picked among those drawn well inside the map.
+fn practice_on_map(h: &Harness<'_, App>, data: &Dataset, t: &Trainee, feasible: bool) -> (usize, Pos2) {
+    let rules = RuleContext::new(data);
+    let map = h.state();
+    let mut best: Option<(usize, Pos2, f32)> = None;
+    let centre = Pos2::new(700.0, 500.0);
+    for (i, p) in data.practices.iter().enumerate() {
+        if rules.check(t, p, t.period(), None).is_empty() != feasible {
+            continue;
+        }
+        let Some(pos) = map.map.marker_screen_pos(i) else { continue };
+        // Keep clear of other markers so the drop lands on this one.
+        let crowded = (0..data.practices.len())
+            .filter(|j| *j != i)
+            .filter_map(|j| map.map.marker_screen_pos(j))
+            .any(|q| q.distance(pos) < 14.0);
+        let d = pos.distance(centre);
+        if !crowded && best.is_none_or(|b| d < b.2) {
+            best = Some((i, pos, d));
+        }
+    }
+    let (i, pos, _) = best.expect("a practice on the map");
+    (i, pos)
+}
+
+#[test]
+fn dragging_a_trainee_onto_a_practice_on_the_map_places_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let t = first_in_queue(&before);
+    let mut h = harness(&db);
+    let (index, target) = practice_on_map(&h, &before, &t, true);
+    let from = queue_row(&h, &t.name);
+    drag(&mut h, from, target);
+
+    let after = load(&db);
+    let placed = after.placement_of(&t.id).expect("the trainee is placed");
+    assert_eq!(placed.practice_id, before.practices[index].id);
+    assert_eq!((placed.start, placed.end), (t.start, t.end));
+    assert!(placed.overrides.is_empty());
+    assert_eq!(after.placements.len(), before.placements.len() + 1);
+}
+
+#[test]
+fn a_refused_drop_names_its_rule_and_an_override_needs_a_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let t = first_in_queue(&before);
+    let mut h = harness(&db);
+    let (index, target) = practice_on_map(&h, &before, &t, false);
+    let practice = before.practices[index].clone();
+    let broken = RuleContext::new(&before).check(&t, &practice, t.period(), None);
+    let from = queue_row(&h, &t.name);
+    drag(&mut h, from, target);
+
+    // The dialog names every broken rule; nothing is stored yet.
+    h.get_by_label("Placering afvist");
+    for v in &broken {
+        h.get_by_label_contains(&format!("{}: ", v.rule));
+    }
+    assert!(load(&db).placement_of(&t.id).is_none(), "a refused drop stores nothing");
+
+    // The override stays disabled until a reason is given.
+    h.get_by_label("Tilsidesæt og placér").click();
+    h.run_ok();
+    assert!(load(&db).placement_of(&t.id).is_none());
+    let reason = h.get_by_role_and_label(Role::MultilineTextInput, "Begrundelse for at tilsidesætte");
+    reason.focus();
+    h.run_ok();
+    h.get_by_role_and_label(Role::MultilineTextInput, "Begrundelse for at tilsidesætte")
+        .type_text("Aftalt med praksis");
+    h.run_ok();
+    h.get_by_label("Tilsidesæt og placér").click();
+    h.run_ok();
+
+    let after = load(&db);
+    let placed = after.placement_of(&t.id).expect("placed with an override");
+    assert_eq!(placed.practice_id, practice.id);
+    let mut rules: Vec<Rule> = broken.iter().map(|v| v.rule).collect();
+    rules.sort();
+    rules.dedup();
+    assert_eq!(placed.overrides, rules);
+    assert_eq!(placed.reason.as_deref(), Some("Aftalt med praksis"));
+}
+
+#[test]
+fn dropping_a_trainee_on_a_roster_row_places_them_and_undo_and_redo_follow_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let t = first_in_queue(&before);
+    let rules = RuleContext::new(&before);
+    let practice = before
+        .practices
+        .iter()
+        .find(|p| rules.check(&t, p, t.period(), None).is_empty())
+        .expect("a feasible practice")
+        .clone();
+    let mut h = harness(&db);
+    h.get_by_label("Praksisser").click();
+    h.run_ok();
+    set_text(&mut h, "Filter", &practice.id);
+    let from = queue_row(&h, &t.name);
+    let to = h.get_by_label(&practice.name).rect().center();
+    drag(&mut h, from, to);
+    assert_eq!(load(&db).placement_of(&t.id).map(|p| p.practice_id.clone()), Some(practice.id.clone()));
+
+    // Ctrl+Z undoes from the audit log, Ctrl+Y redoes (once the filter field lets go of the keys).
+    h.key_press(Key::Escape);
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_ok();
+    assert!(load(&db).placement_of(&t.id).is_none(), "undone");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run_ok();
+    assert_eq!(load(&db).placement_of(&t.id).map(|p| p.practice_id.clone()), Some(practice.id.clone()), "redone");
+
+    // The Edit menu does the same.
+    h.get_by_label("Redigér").click();
+    h.run_ok();
+    h.get_by_label("Fortryd Ctrl+Z").click();
+    h.run_ok();
+    assert!(load(&db).placement_of(&t.id).is_none(), "undone from the menu");
+    assert_eq!(load(&db).placements, before.placements);
+}
+
+#[test]
+fn accepting_a_suggested_round_stores_every_proposal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let mut h = harness(&db);
+    h.get_by_label("Foreslå runde").click();
+    let mut waited = 0;
+    while h.query_by_label("Acceptér alle").is_none() {
+        assert!(waited < 600, "the round never finished");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+        waited += 1;
+    }
+    h.run_ok();
+    let proposals = h.state().queue_proposals();
+    assert!(!proposals.is_empty(), "the demo round proposes placements");
+    h.get_by_label("Acceptér alle").click();
+    h.run_ok();
+
+    let after = load(&db);
+    assert_eq!(after.placements.len(), before.placements.len() + proposals.len());
+    for (trainee_id, practice_id) in proposals {
+        assert_eq!(after.placement_of(&trainee_id).map(|p| p.practice_id.clone()), Some(practice_id));
+    }
+    assert!(h.query_by_label("Acceptér alle").is_none(), "the proposals are closed after acceptance");
+}
+
+/// Replaces the text of a labelled single-line field.
+fn set_text(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    let field = h.get_by_role_and_label(Role::TextInput, label);
+    field.focus();
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, label).type_text(text);
+    h.run_ok();
+}
+
+#[test]
+fn a_finance_period_shows_the_same_totals_as_the_engine_on_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let mut h = harness(&db);
+    h.get_by_label("Økonomi").click();
+    h.run_ok();
+    set_text(&mut h, "Fra måned (åååå-mm)", "2025-01");
+    set_text(&mut h, "Til måned (åååå-mm)", "2025-06");
+    h.remove_cursor();
+    h.run_ok();
+
+    let data = load(&db);
+    let from = YearMonth::parse("2025-01").expect("month");
+    let to = YearMonth::parse("2025-06").expect("month");
+    let totals = summarize(&finance_lines(&data, from, to, None)).totals;
+    assert!(totals.basis.0 > 0, "the demo has salaries in the period");
+    h.get_by_label("Regionen i alt:");
+    h.get_by_label_contains(&totals.basis.to_danish_kr());
+    h.get_by_label_contains(&totals.practice_share.to_danish_kr());
+    assert_eq!(h.state().finance.totals(), Some(&totals));
+    assert_eq!(load(&db), data, "looking at money writes nothing");
+}
+
+#[test]
+fn switching_the_language_relabels_the_window_and_leaves_the_database_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let audit_before = Store::open(&db).expect("open").audit_log(1000).expect("audit").len();
+    let mut h = harness(&db);
+    h.get_by_label("Kort");
+    h.get_by_label("Vis").click();
+    h.run_ok();
+    h.get_by_label("English").click();
+    h.run_ok();
+    h.get_by_label("Map");
+    h.get_by_label("Practices");
+    h.get_by_label("Suggest round");
+    assert!(h.query_by_label("Kort").is_none());
+    h.get_by_label("View").click();
+    h.run_ok();
+    h.get_by_label("Dansk").click();
+    h.run_ok();
+    h.get_by_label("Kort");
+    assert_eq!(h.state().state.tab, Tab::Map);
+    assert_eq!(load(&db), before);
+    assert_eq!(Store::open(&db).expect("open").audit_log(1000).expect("audit").len(), audit_before);
+}
