@@ -331,13 +331,16 @@ pub fn generate(params: &DemoParams) -> Dataset {
             let place = rng.pick(places);
             let name = rng.pick(PRACTICE_PATTERNS).replace("{}", place);
             let setting = if rng.chance(urban_pct) { Setting::Urban } else { Setting::Rural };
+            // A point in the unit disc, denser towards the centre as towns are (coordinates only).
+            let (r, angle) = (rng.unit().abs(), rng.unit() * std::f64::consts::PI);
+            let (dx, dy) = (r * angle.cos(), r * angle.sin());
             data.practices.push(Practice {
                 id: format!("P{id:04}"),
                 name: if id > places.len() * PRACTICE_PATTERNS.len() { format!("{name} {}", id % 7 + 1) } else { name },
                 address: format!("{} {}, {}", rng.pick(STREETS), 1 + rng.below(80), town),
                 municipality: m.name.clone(),
-                lat: ((m.lat + rng.unit() * radius * 0.6) * 10_000.0).round() / 10_000.0,
-                lon: ((m.lon + rng.unit() * radius) * 10_000.0).round() / 10_000.0,
+                lat: ((m.lat + dy * radius * 0.6) * 10_000.0).round() / 10_000.0,
+                lon: ((m.lon + dx * radius) * 10_000.0).round() / 10_000.0,
                 tutors,
                 doctors,
                 setting,
