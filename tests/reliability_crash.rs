@@ -36,7 +36,7 @@ fn the_crash_writer_does_nothing_unless_the_harness_starts_it() {
     let open: Vec<String> = data.open_trainees().iter().map(|t| t.id.clone()).collect();
     let practices: Vec<String> = data.practices.iter().map(|p| p.id.clone()).collect();
     let mut log = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("log");
-    println!("ready");
+    println!("\nWRITER-READY");
     std::io::stdout().flush().expect("stdout");
     for step in plan(&open) {
         let id = store.execute(&command(&data, &step, &practices)).expect("execute");
@@ -79,11 +79,11 @@ fn trial(template: &Store, dir: &Path, n: usize, rng: &mut Lcg, figures: &mut Fi
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         while let Some(Ok(line)) = lines.next() {
-            if line.trim() == "ready" {
+            if line.trim_end().ends_with("WRITER-READY") {
                 break;
             }
         }
-        std::thread::sleep(Duration::from_millis(rng.below(400)));
+        std::thread::sleep(Duration::from_millis(rng.below(800)));
     }
     if child.try_wait().expect("try_wait").is_some() {
         figures.finished_before_kill += 1;

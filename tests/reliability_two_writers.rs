@@ -1,8 +1,8 @@
 //! Two writers on one file at once never show the user a BUSY error: every write is an
 //! IMMEDIATE transaction behind a 30 s busy timeout, so the second writer waits its turn.
 //!
-//! `TWO_WRITERS_N` sets the commands per writer: 200 here to stay quick in CI (the CLI side
-//! starts one debug process per command); `scripts/crash-trials.sh` runs 500.
+//! `TWO_WRITERS_N` sets the commands per writer (default 500, as the issue asks; the CLI side
+//! starts one debug process per command, about 35 s on 2 cores).
 #![cfg(unix)]
 
 mod reliability_support;
@@ -21,7 +21,7 @@ const WRITER_TEST: &str = "the_desktop_writer_does_nothing_unless_the_harness_st
 const TRAINEES_PER_WRITER: usize = 20;
 
 fn commands_per_writer() -> usize {
-    std::env::var("TWO_WRITERS_N").ok().and_then(|s| s.parse().ok()).unwrap_or(200)
+    std::env::var("TWO_WRITERS_N").ok().and_then(|s| s.parse().ok()).unwrap_or(500)
 }
 
 /// Step `i` of a writer: place trainee k on even steps, unplace it on odd ones.
@@ -41,7 +41,7 @@ fn the_desktop_writer_does_nothing_unless_the_harness_starts_it() {
     let mut store = Store::open_with(Path::new(&db), &OpenOptions { instance_lock: lock, ..test_options() })
         .expect("open");
     let trainees: Vec<String> = (first..first + TRAINEES_PER_WRITER).map(|i| format!("T{i:05}")).collect();
-    println!("ready");
+    println!("\nWRITER-READY");
     std::io::stdout().flush().expect("stdout");
     let mut errors = 0;
     for i in 0..n {
@@ -78,7 +78,7 @@ fn spawn_desktop(db: &Path, first: usize, n: usize, pace_ms: u64, lock: bool) ->
 fn watch(child: &mut std::process::Child) -> std::thread::JoinHandle<(Vec<String>, Option<usize>)> {
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     for line in lines.by_ref() {
-        if line.expect("line").trim() == "ready" {
+        if line.expect("line").trim_end().ends_with("WRITER-READY") {
             break;
         }
     }
