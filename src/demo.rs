@@ -79,7 +79,23 @@ impl Rng {
 /// west), the share of urban practices in percent, the postcode and town, and local place names.
 fn municipality_profile(name: &str) -> (u32, u64, &'static str, &'static [&'static str]) {
     match name {
-        "Aarhus" => (360, 92, "8000 Aarhus C", &["Frederiksbjerg", "Trøjborg", "Viby", "Højbjerg", "Brabrand", "Risskov", "Lystrup", "Tilst", "Harlev", "Beder"]),
+        "Aarhus" => (
+            360,
+            92,
+            "8000 Aarhus C",
+            &[
+                "Frederiksbjerg",
+                "Trøjborg",
+                "Viby",
+                "Højbjerg",
+                "Brabrand",
+                "Risskov",
+                "Lystrup",
+                "Tilst",
+                "Harlev",
+                "Beder",
+            ],
+        ),
         "Randers" => (100, 60, "8900 Randers C", &["Randers", "Langå", "Assentoft", "Spentrup", "Havndal"]),
         "Favrskov" => (48, 25, "8370 Hadsten", &["Hadsten", "Hinnerup", "Hammel", "Ulstrup"]),
         "Norddjurs" => (30, 30, "8500 Grenaa", &["Grenaa", "Auning", "Ørsted", "Glesborg"]),
@@ -103,20 +119,110 @@ fn municipality_profile(name: &str) -> (u32, u64, &'static str, &'static [&'stat
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Mette", "Sofie", "Ida", "Laura", "Emma", "Freja", "Signe", "Camilla", "Louise", "Maja", "Cecilie",
-    "Line", "Julie", "Katrine", "Nanna", "Astrid", "Karen", "Helle", "Rikke", "Mads", "Jonas", "Rasmus", "Mikkel",
-    "Anders", "Søren", "Frederik", "Emil", "Kasper", "Jakob", "Oliver", "Magnus", "Thomas", "Christian", "Simon",
-    "Troels", "Jeppe", "Asger", "Niels", "Bjørn", "Malthe", "Aksel", "Ea", "Liv", "Sara", "Esben", "Jesper", "Tobias",
+    "Anna",
+    "Mette",
+    "Sofie",
+    "Ida",
+    "Laura",
+    "Emma",
+    "Freja",
+    "Signe",
+    "Camilla",
+    "Louise",
+    "Maja",
+    "Cecilie",
+    "Line",
+    "Julie",
+    "Katrine",
+    "Nanna",
+    "Astrid",
+    "Karen",
+    "Helle",
+    "Rikke",
+    "Mads",
+    "Jonas",
+    "Rasmus",
+    "Mikkel",
+    "Anders",
+    "Søren",
+    "Frederik",
+    "Emil",
+    "Kasper",
+    "Jakob",
+    "Oliver",
+    "Magnus",
+    "Thomas",
+    "Christian",
+    "Simon",
+    "Troels",
+    "Jeppe",
+    "Asger",
+    "Niels",
+    "Bjørn",
+    "Malthe",
+    "Aksel",
+    "Ea",
+    "Liv",
+    "Sara",
+    "Esben",
+    "Jesper",
+    "Tobias",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Kjærgaard", "Bundgaard", "Skovmose", "Lundsgaard", "Holmgaard", "Bækgaard", "Riisager", "Engholm", "Fruergaard",
-    "Damsgaard", "Hedegaard", "Kirkegaard", "Nørskov", "Vestergaard", "Østergaard", "Søndergaard", "Møllebro",
-    "Lyngholm", "Toftlund", "Hvidbjerg", "Stenholt", "Birkelund", "Grønbæk", "Rosenkilde", "Elmkær", "Bredahl",
-    "Aagaard", "Fogh", "Brink", "Dalsgaard", "Krogh", "Winther", "Sejersen", "Thygesen", "Overgaard", "Mørup",
+    "Kjærgaard",
+    "Bundgaard",
+    "Skovmose",
+    "Lundsgaard",
+    "Holmgaard",
+    "Bækgaard",
+    "Riisager",
+    "Engholm",
+    "Fruergaard",
+    "Damsgaard",
+    "Hedegaard",
+    "Kirkegaard",
+    "Nørskov",
+    "Vestergaard",
+    "Østergaard",
+    "Søndergaard",
+    "Møllebro",
+    "Lyngholm",
+    "Toftlund",
+    "Hvidbjerg",
+    "Stenholt",
+    "Birkelund",
+    "Grønbæk",
+    "Rosenkilde",
+    "Elmkær",
+    "Bredahl",
+    "Aagaard",
+    "Fogh",
+    "Brink",
+    "Dalsgaard",
+    "Krogh",
+    "Winther",
+    "Sejersen",
+    "Thygesen",
+    "Overgaard",
+    "Mørup",
 ];
 const STREETS: &[&str] = &[
-    "Algade", "Vestergade", "Søndergade", "Jernbanegade", "Skolevej", "Bakkevej", "Kirkevej", "Torvet", "Parkvej",
-    "Stationsvej", "Storegade", "Enghavevej", "Møllevej", "Lindealle", "Nørregade", "Sundhedsvej",
+    "Algade",
+    "Vestergade",
+    "Søndergade",
+    "Jernbanegade",
+    "Skolevej",
+    "Bakkevej",
+    "Kirkevej",
+    "Torvet",
+    "Parkvej",
+    "Stationsvej",
+    "Storegade",
+    "Enghavevej",
+    "Møllevej",
+    "Lindealle",
+    "Nørregade",
+    "Sundhedsvej",
 ];
 const PRACTICE_PATTERNS: &[&str] =
     &["Lægehuset {}", "Lægerne {}", "{} Lægehus", "{} Lægecenter", "Lægepraksis {}", "{} Sundhedshus"];
@@ -211,7 +317,13 @@ pub fn generate(params: &DemoParams) -> Dataset {
     let mut id = 0usize;
     for (mi, m) in region.municipalities.iter().enumerate() {
         let (_, urban_pct, town, places) = municipality_profile(&m.name);
-        let radius = if m.name == "Aarhus" { 0.07 } else if m.name == "Samsø" { 0.04 } else { 0.12 };
+        let radius = if m.name == "Aarhus" {
+            0.07
+        } else if m.name == "Samsø" {
+            0.04
+        } else {
+            0.12
+        };
         for _ in 0..counts[mi] {
             id += 1;
             let tutors = [1, 1, 1, 1, 2, 2, 2, 3, 3, 4][rng.below(10)];
@@ -233,7 +345,11 @@ pub fn generate(params: &DemoParams) -> Dataset {
                 threatened: None,
                 capacity: (tutors > 1 && rng.chance(5)).then(|| tutors - 1),
                 large: doctors >= 5,
-                refuses: if rng.chance(4) { vec![*rng.pick(&[TraineeType::Phase3, TraineeType::Kbu, TraineeType::Other])] } else { Vec::new() },
+                refuses: if rng.chance(4) {
+                    vec![*rng.pick(&[TraineeType::Phase3, TraineeType::Kbu, TraineeType::Other])]
+                } else {
+                    Vec::new()
+                },
                 quality: Some([2, 3, 3, 3, 4, 4, 4, 5][rng.below(8)]),
             });
         }
@@ -256,7 +372,8 @@ pub fn generate(params: &DemoParams) -> Dataset {
     // Pauses and wishes.
     for p in 0..np {
         if rng.chance(3) {
-            let start = add_months(NaiveDate::from_ymd_opt(round.year() - 1, 1, 1).unwrap_or(round), rng.below(24) as u32);
+            let start =
+                add_months(NaiveDate::from_ymd_opt(round.year() - 1, 1, 1).unwrap_or(round), rng.below(24) as u32);
             let end = add_months(start, 6).pred_opt().unwrap_or(start);
             for m in occ.range(start, end) {
                 occ.paused[p][m] = true;
@@ -282,18 +399,38 @@ pub fn generate(params: &DemoParams) -> Dataset {
     let names = |rng: &mut Rng| format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES));
 
     // One trainee drawn for a type: its area and period.
-    let draw = |rng: &mut Rng, kind: TraineeType, start: NaiveDate| -> (Option<String>, Option<String>, Vec<usize>, NaiveDate) {
+    let draw = |rng: &mut Rng,
+                kind: TraineeType,
+                start: NaiveDate|
+     -> (Option<String>, Option<String>, Vec<usize>, NaiveDate) {
         let end = add_months(start, kind.default_months()).pred_opt().unwrap_or(start);
         let unit = &region.hospital_units[rng.weighted(&unit_weights)];
-        let catchment: Vec<usize> =
-            region.municipalities.iter().enumerate().filter(|(_, m)| m.hospital_unit == unit.name).map(|(i, _)| i).collect();
+        let catchment: Vec<usize> = region
+            .municipalities
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.hospital_unit == unit.name)
+            .map(|(i, _)| i)
+            .collect();
         match kind {
             TraineeType::Kbu | TraineeType::Intro => {
                 let pool: Vec<usize> = if kind == TraineeType::Intro {
                     // The committee assigns intro positions by district (Øst 70, Midt 30, Vest 30).
-                    let d = [District::East, District::East, District::East, District::East, District::East,
-                             District::East, District::East, District::Middle, District::Middle, District::Middle,
-                             District::West, District::West, District::West][rng.below(13)];
+                    let d = [
+                        District::East,
+                        District::East,
+                        District::East,
+                        District::East,
+                        District::East,
+                        District::East,
+                        District::East,
+                        District::Middle,
+                        District::Middle,
+                        District::Middle,
+                        District::West,
+                        District::West,
+                        District::West,
+                    ][rng.below(13)];
                     region.municipalities.iter().enumerate().filter(|(_, m)| m.district == d).map(|(i, _)| i).collect()
                 } else {
                     catchment.clone()
@@ -311,7 +448,14 @@ pub fn generate(params: &DemoParams) -> Dataset {
         }
     };
 
-    let mut make_trainee = |rng: &mut Rng, kind: TraineeType, start: NaiveDate, cands: &[usize], unit: Option<String>, municipality: Option<String>, end: NaiveDate, practices: &[Practice]| {
+    let mut make_trainee = |rng: &mut Rng,
+                            kind: TraineeType,
+                            start: NaiveDate,
+                            cands: &[usize],
+                            unit: Option<String>,
+                            municipality: Option<String>,
+                            end: NaiveDate,
+                            practices: &[Practice]| {
         trainee_no += 1;
         let own_gp = (!cands.is_empty() && rng.chance(30)).then(|| cands[rng.below(cands.len())]);
         let family = (!cands.is_empty() && rng.chance(3)).then(|| cands[rng.below(cands.len())]);

@@ -4,7 +4,16 @@
 use std::path::{Path, PathBuf};
 
 const FORBIDDEN: &[&str] = &[
-    "egui", "eframe", "rusqlite", "printpdf", "rfd", "walkers", "std::fs", "std::net", "Local::now", "Utc::now",
+    "egui",
+    "eframe",
+    "rusqlite",
+    "printpdf",
+    "rfd",
+    "walkers",
+    "std::fs",
+    "std::net",
+    "Local::now",
+    "Utc::now",
     "SystemTime",
 ];
 

@@ -33,58 +33,128 @@ fn rejected(what: &str, content: impl AsRef<[u8]>, where_: &str, why: &str) {
 
 #[test]
 fn an_unknown_column_is_refused_at_its_header_cell() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened;nmae\n", "1:10", "unknown column 'nmae'");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened;nmae\n",
+        "1:10",
+        "unknown column 'nmae'",
+    );
 }
 
 #[test]
 fn a_missing_required_column_is_refused() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting\nP9;X;Aarhus;56;10;1;1;urban\n", "1:1", "missing required column 'burdened'");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting\nP9;X;Aarhus;56;10;1;1;urban\n",
+        "1:1",
+        "missing required column 'burdened'",
+    );
 }
 
 #[test]
 fn a_bad_date_is_refused_at_its_cell() {
-    rejected("trainees", "id;name;type;hospital_unit;municipality;start;end\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-30;2027-07-31\n", "2:6", "bad date");
+    rejected(
+        "trainees",
+        "id;name;type;hospital_unit;municipality;start;end\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-30;2027-07-31\n",
+        "2:6",
+        "bad date",
+    );
 }
 
 #[test]
 fn an_end_before_the_start_is_refused() {
-    rejected("trainees", "id;name;type;hospital_unit;municipality;start;end\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-01;2027-01-31\n", "2:7", "before the start");
+    rejected(
+        "trainees",
+        "id;name;type;hospital_unit;municipality;start;end\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-01;2027-01-31\n",
+        "2:7",
+        "before the start",
+    );
 }
 
 #[test]
 fn an_unknown_municipality_is_refused() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Odense;56;10;1;1;urban;nej\n", "2:3", "unknown municipality 'Odense'");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Odense;56;10;1;1;urban;nej\n",
+        "2:3",
+        "unknown municipality 'Odense'",
+    );
 }
 
 #[test]
 fn an_unknown_hospital_unit_is_refused() {
-    rejected("trainees", "id;name;type;hospital_unit;municipality;start;end\nT9;A B;phase1;Odense Universitetshospital;;2027-02-01;2027-07-31\n", "2:4", "unknown hospital unit");
+    rejected(
+        "trainees",
+        "id;name;type;hospital_unit;municipality;start;end\nT9;A B;phase1;Odense Universitetshospital;;2027-02-01;2027-07-31\n",
+        "2:4",
+        "unknown hospital unit",
+    );
 }
 
 #[test]
 fn an_unknown_practice_id_in_a_reference_is_refused() {
-    rejected("trainees", "id;name;type;hospital_unit;municipality;start;end;own_gp\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-01;2027-07-31;P77\n", "2:8", "unknown practice id 'P77'");
+    rejected(
+        "trainees",
+        "id;name;type;hospital_unit;municipality;start;end;own_gp\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-01;2027-07-31;P77\n",
+        "2:8",
+        "unknown practice id 'P77'",
+    );
     rejected("placements", "trainee_id;practice_id\nT1;P77\n", "2:2", "unknown practice id 'P77'");
     rejected("pauses", "practice_id;start;end\nP77;2027-01-01;2027-02-01\n", "2:1", "unknown practice id 'P77'");
 }
 
 #[test]
 fn a_duplicate_id_is_refused_in_the_file_and_against_the_database() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;1;1;urban;nej\nP9;Y;Aarhus;56;10;1;1;urban;nej\n", "3:1", "duplicate id 'P9'");
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP1;X;Aarhus;56;10;1;1;urban;nej\n", "2:1", "already exists; use --update");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;1;1;urban;nej\nP9;Y;Aarhus;56;10;1;1;urban;nej\n",
+        "3:1",
+        "duplicate id 'P9'",
+    );
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP1;X;Aarhus;56;10;1;1;urban;nej\n",
+        "2:1",
+        "already exists; use --update",
+    );
 }
 
 #[test]
 fn a_bad_number_is_refused() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;two;1;urban;nej\n", "2:6", "not a whole number");
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;0;1;urban;nej\n", "2:6", "at least 1");
-    rejected("trainees", "id;name;type;hospital_unit;municipality;start;end;monthly_salary\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-01;2027-07-31;39.500,00\n", "2:8", "not an amount");
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;5x6;10;1;1;urban;nej\n", "2:4", "not a number");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;two;1;urban;nej\n",
+        "2:6",
+        "not a whole number",
+    );
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;0;1;urban;nej\n",
+        "2:6",
+        "at least 1",
+    );
+    rejected(
+        "trainees",
+        "id;name;type;hospital_unit;municipality;start;end;monthly_salary\nT9;A B;kbu;Hospitalsenhed Horsens;Horsens;2027-02-01;2027-07-31;39.500,00\n",
+        "2:8",
+        "not an amount",
+    );
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;5x6;10;1;1;urban;nej\n",
+        "2:4",
+        "not a number",
+    );
 }
 
 #[test]
 fn a_bad_boolean_is_refused() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;1;1;urban;maybe\n", "2:9", "not a yes/no value");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus;56;10;1;1;urban;maybe\n",
+        "2:9",
+        "not a yes/no value",
+    );
 }
 
 #[test]
@@ -104,7 +174,12 @@ fn an_empty_file_is_refused() {
 
 #[test]
 fn a_row_with_too_few_fields_is_refused() {
-    rejected("practices", "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus\n", "2:", "fields but the header has 9");
+    rejected(
+        "practices",
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened\nP9;X;Aarhus\n",
+        "2:",
+        "fields but the header has 9",
+    );
 }
 
 #[test]
@@ -147,9 +222,17 @@ fn export_then_import_into_new_then_export_is_byte_identical_for_the_demo() {
     let e1 = dir.path("e1");
     let f = |n: &str| e1.join(n).to_str().expect("path").to_string();
     dir.ok(&[
-        "import", "--db", b.to_str().expect("b"),
-        "--practices", &f("practices.csv"), "--trainees", &f("trainees.csv"),
-        "--placements", &f("placements.csv"), "--pauses", &f("pauses.csv"),
+        "import",
+        "--db",
+        b.to_str().expect("b"),
+        "--practices",
+        &f("practices.csv"),
+        "--trainees",
+        &f("trainees.csv"),
+        "--placements",
+        &f("placements.csv"),
+        "--pauses",
+        &f("pauses.csv"),
     ]);
     assert_eq!(dir.export_bytes(&b, "e2"), first);
     assert!(first[2].len() > 1000, "the demo has placements");

@@ -120,7 +120,10 @@ fn random_bytes_and_mutated_csv_import_or_fail_with_a_position_and_leave_the_dat
                 assert_eq!(audit_rows(&store), audit_before);
             }
             Err(tutorfordeling::store::BatchError::Store(e)) => {
-                panic!("case {case}: parsed but the store refused it (exit 1, not 2): {e}\n{}", String::from_utf8_lossy(&bytes))
+                panic!(
+                    "case {case}: parsed but the store refused it (exit 1, not 2): {e}\n{}",
+                    String::from_utf8_lossy(&bytes)
+                )
             }
         }
         let _ = parse_ranking("ranking.csv", &bytes);
@@ -172,12 +175,15 @@ fn random_bytes_and_mutated_geojson_give_rings_or_an_error_never_a_panic() {
     let mut rng = Lcg(0x6E0);
     let (mut parsed, mut refused) = (0, 0);
     for case in 0..3000 {
-        let bytes =
-            if case % 5 == 0 { random_bytes(&mut rng) } else { mutate(&mut rng, &seeds[case % seeds.len()]) };
+        let bytes = if case % 5 == 0 { random_bytes(&mut rng) } else { mutate(&mut rng, &seeds[case % seeds.len()]) };
         match parse_boundaries(&bytes, &region) {
             Ok(rings) => {
                 parsed += 1;
-                assert!(rings.iter().all(|r| r.coords.len() >= 3 && region.municipality_by_code(r.municipality_code).is_some()));
+                assert!(
+                    rings
+                        .iter()
+                        .all(|r| r.coords.len() >= 3 && region.municipality_by_code(r.municipality_code).is_some())
+                );
             }
             Err(e) => {
                 refused += 1;

@@ -135,7 +135,10 @@ fn trial(template: &Store, dir: &Path, n: usize, rng: &mut Lcg, figures: &mut Fi
     }
     assert_eq!(audit_ids.len(), committed, "trial {n}: audit rows and committed steps differ");
     assert!(committed >= acked.len(), "trial {n}: fewer committed steps than acknowledged");
-    assert_eq!(after.placements.len(), before.placements.len() + steps[..committed].iter().map(|s| s.trainees().len()).sum::<usize>());
+    assert_eq!(
+        after.placements.len(),
+        before.placements.len() + steps[..committed].iter().map(|s| s.trainees().len()).sum::<usize>()
+    );
 
     for b in list_backups(&db).expect("backups") {
         let backup = Store::open_read_only(&b.path).unwrap_or_else(|e| panic!("trial {n}: backup {b:?}: {e}"));

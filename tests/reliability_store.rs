@@ -68,7 +68,7 @@ fn a_second_instance_is_told_who_holds_the_file_and_may_open_it_read_only() {
     assert!(ro.is_read_only() && ro.warnings().contains(&OpenWarning::ReadOnly));
     let before = ro.load().expect("load");
     let t = before.open_trainees()[0].id.clone();
-    let err = ro.execute(&Command::Place { placement: placement(&before, &t, "P0000") }).err().expect("refused");
+    let err = ro.execute(&Command::Place { placement: placement(&before, &t, "P0000") }).expect_err("refused");
     assert!(matches!(err, StoreError::ReadOnly(_)), "{err}");
     assert!(ro.undo().is_err());
     assert_eq!(ro.load().expect("load"), before);
@@ -149,7 +149,11 @@ fn a_file_on_a_network_filesystem_gets_a_warning_and_the_rollback_journal() {
     let dir = tmp();
     let db = region(&dir);
     let store = Store::open_with(&db, &OpenOptions { network_filesystem: Some(true), ..test_options() }).expect("open");
-    assert!(store.warnings().iter().any(|w| matches!(w, OpenWarning::NetworkFilesystem { .. })), "{:?}", store.warnings());
+    assert!(
+        store.warnings().iter().any(|w| matches!(w, OpenWarning::NetworkFilesystem { .. })),
+        "{:?}",
+        store.warnings()
+    );
     assert!(store.warnings().iter().any(|w| w.to_string().contains("network drive")));
     assert_eq!(journal_mode(&store), "delete");
     drop(store);
@@ -274,11 +278,12 @@ fn a_full_disk_gives_one_clear_message_rolls_back_and_the_file_takes_writes_once
     let mut store = open(&db);
     let before = store.load().expect("load");
     let pages: i64 = store.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).expect("pages");
-    let _: i64 = store.connection().query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).expect("limit");
+    let _: i64 =
+        store.connection().query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).expect("limit");
     let round = Command::AcceptRound {
         placements: before.open_trainees().iter().map(|t| placement(&before, &t.id, "P0001")).collect(),
     };
-    let err = store.execute(&round).err().expect("the disk is full");
+    let err = store.execute(&round).expect_err("the disk is full");
     assert!(matches!(err, StoreError::Full), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("full") && msg.contains("nothing was saved"), "{msg}");

@@ -26,7 +26,7 @@ fn commands_per_writer() -> usize {
 
 /// Step `i` of a writer: place trainee k on even steps, unplace it on odd ones.
 fn step(i: usize, trainees: &[String]) -> (bool, String) {
-    (i % 2 == 0, trainees[(i / 2) % trainees.len()].clone())
+    (i.is_multiple_of(2), trainees[(i / 2) % trainees.len()].clone())
 }
 
 /// The desktop path, when re-run by the harness: one long-lived `Store`, commands through
@@ -38,8 +38,8 @@ fn the_desktop_writer_does_nothing_unless_the_harness_starts_it() {
     let n: usize = std::env::var("TUTF_WRITER_N").expect("n").parse().expect("n");
     let pace = Duration::from_millis(std::env::var("TUTF_PACE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(0));
     let lock = std::env::var("TUTF_WRITER_LOCK").is_ok();
-    let mut store = Store::open_with(Path::new(&db), &OpenOptions { instance_lock: lock, ..test_options() })
-        .expect("open");
+    let mut store =
+        Store::open_with(Path::new(&db), &OpenOptions { instance_lock: lock, ..test_options() }).expect("open");
     let trainees: Vec<String> = (first..first + TRAINEES_PER_WRITER).map(|i| format!("T{i:05}")).collect();
     println!("\nWRITER-READY");
     std::io::stdout().flush().expect("stdout");
@@ -122,7 +122,8 @@ fn the_desktop_program_and_the_cli_writing_at_once_see_no_busy_error() {
     let dir = tmp();
     let db = dir.path().join("region.sqlite");
     drop(synthetic_region(&db, 4, 2 * TRAINEES_PER_WRITER));
-    let cli_trainees: Vec<String> = (TRAINEES_PER_WRITER..2 * TRAINEES_PER_WRITER).map(|i| format!("T{i:05}")).collect();
+    let cli_trainees: Vec<String> =
+        (TRAINEES_PER_WRITER..2 * TRAINEES_PER_WRITER).map(|i| format!("T{i:05}")).collect();
 
     // Pace the desktop writer like the CLI, so that the two overlap from first to last.
     let started = Instant::now();

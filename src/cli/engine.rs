@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use super::{CliResult, Failure, Format, arg_months, load, print_json, today};
-use crate::domain::intro::intro_round as run_intro;
-use crate::domain::model::{Placement, Trainee, Practice};
-use crate::domain::rules::RuleContext;
 use crate::domain::command::Command;
+use crate::domain::intro::intro_round as run_intro;
+use crate::domain::model::{Placement, Practice, Trainee};
+use crate::domain::rules::RuleContext;
 use crate::store::csv::{CsvError, parse_ranking};
 
 fn not_yet(what: &str) -> CliResult {
@@ -37,8 +37,8 @@ pub fn intro_round(
     format: Format,
 ) -> CliResult {
     let name = ranking.display().to_string();
-    let bytes = std::fs::read(ranking)
-        .map_err(|e| Failure::BadInput(format!("{name}:1:1: cannot read the file: {e}")))?;
+    let bytes =
+        std::fs::read(ranking).map_err(|e| Failure::BadInput(format!("{name}:1:1: cannot read the file: {e}")))?;
     let (lines, columns) = parse_ranking(&name, &bytes)?;
     let declined = decline
         .iter()

@@ -359,12 +359,10 @@ pub fn run(cmd: Cmd) -> CliResult {
             let files = ImportFiles { practices, trainees, placements, pauses };
             let input = files.read()?;
             let mut store = Store::open(&db)?;
-            let report = store
-                .write_batch(|existing| parse_import(&input, existing, update))
-                .map_err(|e| match e {
-                    BatchError::Rejected(csv) => Failure::from(csv),
-                    BatchError::Store(s) => Failure::from(s),
-                })?;
+            let report = store.write_batch(|existing| parse_import(&input, existing, update)).map_err(|e| match e {
+                BatchError::Rejected(csv) => Failure::from(csv),
+                BatchError::Store(s) => Failure::from(s),
+            })?;
             eprintln!(
                 "imported {} practices, {} trainees, {} placements, {} pauses and wishes",
                 report.practices, report.trainees, report.placements, report.pauses

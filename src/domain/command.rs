@@ -14,23 +14,45 @@ use super::rules::{RuleContext, Violation};
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Place one trainee (checked against H1–H9; overrides need a reason).
-    Place { placement: Placement },
+    Place {
+        placement: Placement,
+    },
     /// Remove a trainee's practice placement.
-    Unplace { trainee_id: String },
+    Unplace {
+        trainee_id: String,
+    },
     /// Fix or release a placement for suggested rounds.
-    SetPinned { trainee_id: String, pinned: bool },
+    SetPinned {
+        trainee_id: String,
+        pinned: bool,
+    },
     /// Store a whole accepted round: all placements or none.
-    AcceptRound { placements: Vec<Placement> },
+    AcceptRound {
+        placements: Vec<Placement>,
+    },
     /// The inverse of `AcceptRound`.
-    RemovePlacements { placements: Vec<Placement> },
+    RemovePlacements {
+        placements: Vec<Placement>,
+    },
     /// Replace a practice's fields (tutors, capacity, quality, ...).
-    EditPractice { practice: Practice },
+    EditPractice {
+        practice: Practice,
+    },
     /// Rule H7 pause, or a P3 wish.
-    AddPause { pause: Pause },
-    RemovePause { pause: Pause },
+    AddPause {
+        pause: Pause,
+    },
+    RemovePause {
+        pause: Pause,
+    },
     /// Rule P5: the region's yearly list of threatened municipalities.
-    SetThreatened { municipality: String, threatened: bool },
-    SetSettings { settings: Box<Settings> },
+    SetThreatened {
+        municipality: String,
+        threatened: bool,
+    },
+    SetSettings {
+        settings: Box<Settings>,
+    },
 }
 
 /// Why a command may not run.
@@ -160,10 +182,9 @@ impl Command {
         Some(match self {
             Command::Place { placement } => Command::Unplace { trainee_id: placement.trainee_id.clone() },
             Command::Unplace { trainee_id } => Command::Place { placement: before.placement_of(trainee_id)?.clone() },
-            Command::SetPinned { trainee_id, .. } => Command::SetPinned {
-                trainee_id: trainee_id.clone(),
-                pinned: before.placement_of(trainee_id)?.pinned,
-            },
+            Command::SetPinned { trainee_id, .. } => {
+                Command::SetPinned { trainee_id: trainee_id.clone(), pinned: before.placement_of(trainee_id)?.pinned }
+            }
             Command::AcceptRound { placements } => Command::RemovePlacements { placements: placements.clone() },
             Command::RemovePlacements { placements } => Command::AcceptRound {
                 placements: placements
@@ -208,11 +229,8 @@ fn check_place(data: &Dataset, ctx: &RuleContext<'_>, p: &Placement) -> Result<(
     if !p.overrides.is_empty() && p.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
         return Err(CommandError::Invalid("an override needs a reason (--reason TEXT)".into()));
     }
-    let broken: Vec<Violation> = ctx
-        .check(trainee, practice, p.period(), None)
-        .into_iter()
-        .filter(|v| !p.overrides.contains(&v.rule))
-        .collect();
+    let broken: Vec<Violation> =
+        ctx.check(trainee, practice, p.period(), None).into_iter().filter(|v| !p.overrides.contains(&v.rule)).collect();
     if broken.is_empty() { Ok(()) } else { Err(CommandError::Refused(broken)) }
 }
 
@@ -221,7 +239,6 @@ pub fn unneeded_overrides(data: &Dataset, p: &Placement) -> Vec<Rule> {
     let (Some(t), Some(pr)) = (data.trainee(&p.trainee_id), data.practice(&p.practice_id)) else {
         return Vec::new();
     };
-    let broken: Vec<Rule> =
-        RuleContext::new(data).check(t, pr, p.period(), None).into_iter().map(|v| v.rule).collect();
+    let broken: Vec<Rule> = RuleContext::new(data).check(t, pr, p.period(), None).into_iter().map(|v| v.rule).collect();
     p.overrides.iter().copied().filter(|r| !broken.contains(r)).collect()
 }

@@ -17,11 +17,7 @@ pub struct DateParseError {
 /// Reads `YYYY-MM-DD`, and the Danish `DD-MM-YYYY` on import.
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateParseError> {
     let t = text.trim();
-    let err = || DateParseError {
-        text: t.to_string(),
-        what: "date",
-        expected: "YYYY-MM-DD (or DD-MM-YYYY)",
-    };
+    let err = || DateParseError { text: t.to_string(), what: "date", expected: "YYYY-MM-DD (or DD-MM-YYYY)" };
     let parts: Vec<&str> = t.split('-').collect();
     if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
         return Err(err());

@@ -107,10 +107,7 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
     let mut at_practice: HashMap<&str, Vec<(&Placement, TraineeType)>> = HashMap::new();
     for placement in &data.placements {
         if let Some(trainee) = trainees.get(placement.trainee_id.as_str()) {
-            at_practice
-                .entry(placement.practice_id.as_str())
-                .or_default()
-                .push((placement, trainee.kind));
+            at_practice.entry(placement.practice_id.as_str()).or_default().push((placement, trainee.kind));
         }
     }
     let mut practices: Vec<&Practice> = data.practices.iter().collect();
@@ -127,10 +124,8 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
                 *days_by_type.entry(*kind).or_insert(0) += placement.period().overlap_days(&period);
             }
             let days: i64 = days_by_type.values().sum();
-            let by_type: BTreeMap<String, f64> = days_by_type
-                .iter()
-                .map(|(kind, &d)| (kind.key().to_string(), days_to_months(d)))
-                .collect();
+            let by_type: BTreeMap<String, f64> =
+                days_by_type.iter().map(|(kind, &d)| (kind.key().to_string(), days_to_months(d))).collect();
             let trainee_months = days_to_months(days);
             let full_load_days = full_load_days(practice, placements, period.end);
 
@@ -163,21 +158,14 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
         let mut per_tutor = Vec::with_capacity(practices.len());
         let (mut all_days, mut threatened_days) = (0i64, 0i64);
         for &practice in &practices {
-            let days: i64 = held(practice)
-                .iter()
-                .map(|(p, _)| p.period().overlap_days(&within))
-                .sum();
+            let days: i64 = held(practice).iter().map(|(p, _)| p.period().overlap_days(&within)).sum();
             per_tutor.push(days_to_months(days) / f64::from(practice.tutors.max(1)));
             all_days += days;
             if data.is_threatened(practice) {
                 threatened_days += days;
             }
         }
-        let share = if all_days > 0 {
-            threatened_days as f64 / all_days as f64
-        } else {
-            0.0
-        };
+        let share = if all_days > 0 { threatened_days as f64 / all_days as f64 } else { 0.0 };
         (gini(&per_tutor), share)
     };
     let (gini_months_per_tutor, threatened_share) = region(period);
@@ -208,18 +196,13 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
 }
 
 fn calendar_year(year: i32) -> Option<Period> {
-    Some(Period::new(
-        NaiveDate::from_ymd_opt(year, 1, 1)?,
-        NaiveDate::from_ymd_opt(year, 12, 31)?,
-    ))
+    Some(Period::new(NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?))
 }
 
 /// Rule P6: days of the window ending on `last_day` on which the practice held ≥ tutors trainees.
 fn full_load_days(practice: &Practice, placements: &[(&Placement, TraineeType)], last_day: NaiveDate) -> i64 {
-    let first_day = last_day
-        .checked_sub_months(Months::new(P6_WINDOW_MONTHS))
-        .and_then(|d| d.succ_opt())
-        .unwrap_or(last_day);
+    let first_day =
+        last_day.checked_sub_months(Months::new(P6_WINDOW_MONTHS)).and_then(|d| d.succ_opt()).unwrap_or(last_day);
     let window = Period::new(first_day, last_day);
     // A day-by-day count: the window is about 730 days, and a practice holds few placements.
     let mut trainees_on_day = vec![0u32; usize::try_from(window.days()).unwrap_or(0)];
@@ -252,11 +235,7 @@ fn is_idle(placements: &[(&Placement, TraineeType)], period: Period, today: Naiv
     let first_day = period.start.min(last_day);
 
     // The days with a trainee, merged into disjoint busy stretches in date order.
-    let mut busy: Vec<Period> = placements
-        .iter()
-        .map(|(p, _)| p.period())
-        .filter(Period::is_valid)
-        .collect();
+    let mut busy: Vec<Period> = placements.iter().map(|(p, _)| p.period()).filter(Period::is_valid).collect();
     busy.sort();
     let mut merged: Vec<Period> = Vec::with_capacity(busy.len());
     for p in busy {
@@ -314,10 +293,7 @@ struct YearValue {
 }
 
 fn two_decimals_by_year<S: Serializer>(v: &[(i32, f64)], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(v.iter().map(|&(year, value)| YearValue {
-        year,
-        value: round2(value),
-    }))
+    s.collect_seq(v.iter().map(|&(year, value)| YearValue { year, value: round2(value) }))
 }
 
 /// `12,35`: two decimals with the Danish decimal comma.
@@ -355,11 +331,7 @@ impl FairnessReview {
                     comma(p.trainee_months),
                     comma(p.months_per_tutor),
                 ];
-                row.extend(
-                    TraineeType::ALL
-                        .iter()
-                        .map(|t| comma(p.by_type.get(t.key()).copied().unwrap_or(0.0))),
-                );
+                row.extend(TraineeType::ALL.iter().map(|t| comma(p.by_type.get(t.key()).copied().unwrap_or(0.0))));
                 row.push(p.flags.join(","));
                 row.push(p.name.clone());
                 row
@@ -379,11 +351,7 @@ impl FairnessReview {
                 .enumerate()
                 .map(|(column, (cell, &width))| {
                     let fill = " ".repeat(width.saturating_sub(cell.chars().count()));
-                    if numeric(column) {
-                        format!("{fill}{cell}")
-                    } else {
-                        format!("{cell}{fill}")
-                    }
+                    if numeric(column) { format!("{fill}{cell}") } else { format!("{cell}{fill}") }
                 })
                 .collect();
             format!("{}\n", padded.join("  ").trim_end())
@@ -420,10 +388,7 @@ mod tests {
     }
 
     fn months(from: &str, to: &str) -> Period {
-        Period::of_months(
-            YearMonth::parse(from).expect("month"),
-            YearMonth::parse(to).expect("month"),
-        )
+        Period::of_months(YearMonth::parse(from).expect("month"), YearMonth::parse(to).expect("month"))
     }
 
     fn practice(id: &str, municipality: &str, tutors: u32) -> Practice {
@@ -490,11 +455,7 @@ mod tests {
     }
 
     fn line<'a>(review: &'a FairnessReview, id: &str) -> &'a PracticeFairness {
-        review
-            .practices
-            .iter()
-            .find(|p| p.practice_id == id)
-            .expect("practice in review")
+        review.practices.iter().find(|p| p.practice_id == id).expect("practice in review")
     }
 
     #[test]
@@ -535,14 +496,7 @@ mod tests {
     #[test]
     fn by_type_always_holds_all_six_types() {
         let mut data = region_with(vec![practice("P1", "Aarhus", 1)]);
-        place(
-            &mut data,
-            "F3",
-            TraineeType::Phase3,
-            "P1",
-            d(2026, 1, 1),
-            d(2026, 6, 30),
-        );
+        place(&mut data, "F3", TraineeType::Phase3, "P1", d(2026, 1, 1), d(2026, 6, 30));
         let review = fairness_review(&data, months("2026-01", "2026-12"), d(2026, 12, 31));
         let keys: Vec<&str> = line(&review, "P1").by_type.keys().map(String::as_str).collect();
         assert_eq!(keys, ["intro", "kbu", "other", "phase1", "phase2", "phase3"]);
@@ -552,11 +506,8 @@ mod tests {
 
     #[test]
     fn practices_come_sorted_by_id() {
-        let data = region_with(vec![
-            practice("P3", "Aarhus", 1),
-            practice("P1", "Aarhus", 1),
-            practice("P2", "Aarhus", 1),
-        ]);
+        let data =
+            region_with(vec![practice("P3", "Aarhus", 1), practice("P1", "Aarhus", 1), practice("P2", "Aarhus", 1)]);
         let review = fairness_review(&data, months("2026-01", "2026-12"), d(2026, 12, 31));
         let ids: Vec<&str> = review.practices.iter().map(|p| p.practice_id.as_str()).collect();
         assert_eq!(ids, ["P1", "P2", "P3"]);
@@ -579,14 +530,7 @@ mod tests {
         let mut data = region_with(vec![practice("P1", "Aarhus", 2), practice("P2", "Aarhus", 2)]);
         // P1: two at a time for the 12 months of 2026.
         place(&mut data, "A", TraineeType::Intro, "P1", d(2026, 1, 1), d(2026, 12, 31));
-        place(
-            &mut data,
-            "B",
-            TraineeType::Phase3,
-            "P1",
-            d(2026, 1, 1),
-            d(2026, 12, 31),
-        );
+        place(&mut data, "B", TraineeType::Phase3, "P1", d(2026, 1, 1), d(2026, 12, 31));
         // P2: two at a time for 6 months only, one at a time otherwise.
         place(&mut data, "C", TraineeType::Intro, "P2", d(2025, 1, 1), d(2026, 12, 31));
         place(&mut data, "D", TraineeType::Kbu, "P2", d(2026, 1, 1), d(2026, 6, 30));
@@ -598,11 +542,8 @@ mod tests {
 
     #[test]
     fn a_practice_with_nobody_for_the_idle_months_before_today_is_flagged_idle() {
-        let mut data = region_with(vec![
-            practice("P1", "Aarhus", 1),
-            practice("P2", "Aarhus", 1),
-            practice("P3", "Aarhus", 1),
-        ]);
+        let mut data =
+            region_with(vec![practice("P1", "Aarhus", 1), practice("P2", "Aarhus", 1), practice("P3", "Aarhus", 1)]);
         data.settings.idle_months = 24;
         // P1: the last trainee left on 31 Dec 2023, more than 24 months before 1 March 2026.
         place(&mut data, "A", TraineeType::Kbu, "P1", d(2023, 7, 1), d(2023, 12, 31));
@@ -651,14 +592,7 @@ mod tests {
         // The seed's measure is trainees ≥ tutors; one trainee for one tutor for 12 months meets it.
         let mut data = region_with(vec![practice("P1", "Aarhus", 1)]);
         place(&mut data, "A", TraineeType::Kbu, "P1", d(2026, 1, 1), d(2026, 6, 30));
-        place(
-            &mut data,
-            "B",
-            TraineeType::Phase1,
-            "P1",
-            d(2026, 7, 1),
-            d(2026, 12, 30),
-        );
+        place(&mut data, "B", TraineeType::Phase1, "P1", d(2026, 7, 1), d(2026, 12, 30));
         let review = fairness_review(&data, months("2026-01", "2026-12"), d(2026, 12, 31));
         assert!(line(&review, "P1").flags.is_empty(), "364 days is one short");
         data.placements[1].end = d(2026, 12, 31);
@@ -724,14 +658,8 @@ mod tests {
         place(&mut data, "A", TraineeType::Kbu, "P1", d(2026, 1, 1), d(2026, 6, 30));
         let review = fairness_review(&data, months("2026-01", "2026-12"), d(2026, 12, 31));
         let text = review.to_text();
-        assert!(
-            text.contains("Practice  Tutors  Months  Per tutor   kbu  intro"),
-            "{text}"
-        );
-        assert!(
-            text.contains("P1             2    5,95       2,97  5,95   0,00"),
-            "{text}"
-        );
+        assert!(text.contains("Practice  Tutors  Months  Per tutor   kbu  intro"), "{text}");
+        assert!(text.contains("P1             2    5,95       2,97  5,95   0,00"), "{text}");
         assert!(text.contains("Gini of months per tutor: 0,00"), "{text}");
         assert!(text.contains("  2026  0,00      0,00 %"), "{text}");
     }
@@ -739,14 +667,7 @@ mod tests {
     #[test]
     fn placements_of_unknown_trainees_or_practices_are_left_out() {
         let mut data = region_with(vec![practice("P1", "Aarhus", 1)]);
-        place(
-            &mut data,
-            "A",
-            TraineeType::Kbu,
-            "P-GONE",
-            d(2026, 1, 1),
-            d(2026, 6, 30),
-        );
+        place(&mut data, "A", TraineeType::Kbu, "P-GONE", d(2026, 1, 1), d(2026, 6, 30));
         data.placements.push(Placement {
             trainee_id: "NOBODY".to_string(),
             practice_id: "P1".to_string(),

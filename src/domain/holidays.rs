@@ -72,11 +72,7 @@ pub fn danish_holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
         (12, 26, "2. juledag"),
         (12, 31, "Nytårsaftensdag"),
     ];
-    days.extend(
-        fixed_days
-            .iter()
-            .filter_map(|&(m, d, name)| fixed(m, d).map(|date| (date, name))),
-    );
+    days.extend(fixed_days.iter().filter_map(|&(m, d, name)| fixed(m, d).map(|date| (date, name))));
     days.sort();
     days
 }

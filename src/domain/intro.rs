@@ -74,36 +74,16 @@ pub enum IntroError {
     #[error("ranking row {row} (rank {rank}): trainee '{trainee_id}' is unknown")]
     UnknownTrainee { row: usize, rank: u32, trainee_id: String },
     #[error("ranking row {row} (rank {rank}, trainee {trainee_id}): practice '{practice_id}' is unknown")]
-    UnknownPractice {
-        row: usize,
-        rank: u32,
-        trainee_id: String,
-        practice_id: String,
-    },
+    UnknownPractice { row: usize, rank: u32, trainee_id: String, practice_id: String },
     #[error("ranking row {row} (rank {rank}): trainee {trainee_id} is listed twice, first on row {first_row}")]
-    DuplicateTrainee {
-        row: usize,
-        rank: u32,
-        trainee_id: String,
-        first_row: usize,
-    },
+    DuplicateTrainee { row: usize, rank: u32, trainee_id: String, first_row: usize },
     #[error("ranking row {row} (trainee {trainee_id}): rank {rank} is used twice, first on row {first_row}")]
-    DuplicateRank {
-        row: usize,
-        rank: u32,
-        trainee_id: String,
-        first_row: usize,
-    },
+    DuplicateRank { row: usize, rank: u32, trainee_id: String, first_row: usize },
     #[error(
         "ranking row {row} (rank {rank}): trainee {trainee_id} is of type {kind}, not intro; \
          only intro applicants take part in the intro round"
     )]
-    NotIntro {
-        row: usize,
-        rank: u32,
-        trainee_id: String,
-        kind: TraineeType,
-    },
+    NotIntro { row: usize, rank: u32, trainee_id: String, kind: TraineeType },
 }
 
 impl IntroError {
@@ -161,24 +141,13 @@ pub fn intro_round(
     // Periods held at each practice: stored placements, then this round's offers as they are made.
     let mut held: HashMap<&str, Vec<Period>> = HashMap::new();
     for placement in &data.placements {
-        held.entry(placement.practice_id.as_str())
-            .or_default()
-            .push(placement.period());
+        held.entry(placement.practice_id.as_str()).or_default().push(placement.period());
     }
 
-    let mut round = IntroRound {
-        offered_on,
-        assignments: Vec::new(),
-        unassigned: Vec::new(),
-        cascade: Vec::new(),
-    };
+    let mut round = IntroRound { offered_on, assignments: Vec::new(), unassigned: Vec::new(), cascade: Vec::new() };
     for (step, (row, trainee)) in order.into_iter().enumerate() {
         let step = step + 1;
-        let last_note = if row.earlier_intro {
-            " [had an intro position before: ranked last]"
-        } else {
-            ""
-        };
+        let last_note = if row.earlier_intro { " [had an intro position before: ranked last]" } else { "" };
 
         if let Some(stored) = data.placement_of(&trainee.id) {
             let why = format!(
@@ -187,13 +156,8 @@ pub fn intro_round(
                 danish(stored.start),
                 danish(stored.end)
             );
-            round
-                .cascade
-                .push(format!("{step}. {} gets nothing: {why}{last_note}", trainee.id));
-            round.unassigned.push(Unassigned {
-                trainee_id: trainee.id.clone(),
-                why,
-            });
+            round.cascade.push(format!("{step}. {} gets nothing: {why}{last_note}", trainee.id));
+            round.unassigned.push(Unassigned { trainee_id: trainee.id.clone(), why });
             continue;
         }
 
@@ -213,9 +177,7 @@ pub fn intro_round(
                 continue;
             }
             let capacity = practice.effective_capacity(data.settings.capacity_per_tutor);
-            let busiest = held
-                .get(practice_id.as_str())
-                .map_or(0, |periods| max_concurrent(periods, trainee.period()));
+            let busiest = held.get(practice_id.as_str()).map_or(0, |periods| max_concurrent(periods, trainee.period()));
             if busiest >= capacity {
                 passed_over.push(format!(
                     "{practice_id}: no room (H8: {busiest} of {capacity} places taken during the period)"
@@ -232,12 +194,7 @@ pub fn intro_round(
 
         match offer {
             Some((choice, practice)) => {
-                let mut line = format!(
-                    "{step}. {} gets {} ({} choice",
-                    trainee.id,
-                    practice.id,
-                    ordinal(choice)
-                );
+                let mut line = format!("{step}. {} gets {} ({} choice", trainee.id, practice.id, ordinal(choice));
                 if !passed_over.is_empty() {
                     line.push_str(&format!("; passed over {}", passed_over.join("; ")));
                 }
@@ -258,13 +215,8 @@ pub fn intro_round(
                 } else {
                     format!("no ranked practice is open: {}", passed_over.join("; "))
                 };
-                round
-                    .cascade
-                    .push(format!("{step}. {} gets nothing: {why}{last_note}", trainee.id));
-                round.unassigned.push(Unassigned {
-                    trainee_id: trainee.id.clone(),
-                    why,
-                });
+                round.cascade.push(format!("{step}. {} gets nothing: {why}{last_note}", trainee.id));
+                round.unassigned.push(Unassigned { trainee_id: trainee.id.clone(), why });
             }
         }
     }
@@ -279,17 +231,10 @@ fn validate<'a>(data: &'a Dataset, ranking: &[RankingRow]) -> Result<Vec<&'a Tra
     for (i, r) in ranking.iter().enumerate() {
         let row = i + 1;
         if r.rank == 0 {
-            return Err(IntroError::RankZero {
-                row,
-                trainee_id: r.trainee_id.clone(),
-            });
+            return Err(IntroError::RankZero { row, trainee_id: r.trainee_id.clone() });
         }
         let Some(trainee) = data.trainee(&r.trainee_id) else {
-            return Err(IntroError::UnknownTrainee {
-                row,
-                rank: r.rank,
-                trainee_id: r.trainee_id.clone(),
-            });
+            return Err(IntroError::UnknownTrainee { row, rank: r.rank, trainee_id: r.trainee_id.clone() });
         };
         if let Some(&first_row) = first_row_of_trainee.get(r.trainee_id.as_str()) {
             return Err(IntroError::DuplicateTrainee {
@@ -301,12 +246,7 @@ fn validate<'a>(data: &'a Dataset, ranking: &[RankingRow]) -> Result<Vec<&'a Tra
         }
         first_row_of_trainee.insert(r.trainee_id.as_str(), row);
         if let Some(&first_row) = first_row_of_rank.get(&r.rank) {
-            return Err(IntroError::DuplicateRank {
-                row,
-                rank: r.rank,
-                trainee_id: r.trainee_id.clone(),
-                first_row,
-            });
+            return Err(IntroError::DuplicateRank { row, rank: r.rank, trainee_id: r.trainee_id.clone(), first_row });
         }
         first_row_of_rank.insert(r.rank, row);
         if trainee.kind != TraineeType::Intro {
@@ -389,14 +329,7 @@ impl IntroRound {
             let rows: Vec<[String; 4]> = self
                 .assignments
                 .iter()
-                .map(|a| {
-                    [
-                        a.trainee_id.clone(),
-                        a.practice_id.clone(),
-                        ordinal(a.choice),
-                        danish(a.deadline),
-                    ]
-                })
+                .map(|a| [a.trainee_id.clone(), a.practice_id.clone(), ordinal(a.choice), danish(a.deadline)])
                 .collect();
             let mut widths = headers.map(|h| h.chars().count());
             for row in &rows {
@@ -415,12 +348,7 @@ impl IntroRound {
         }
 
         out.push_str(&format!("\nNot assigned: {}\n", self.unassigned.len()));
-        let width = self
-            .unassigned
-            .iter()
-            .map(|u| u.trainee_id.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = self.unassigned.iter().map(|u| u.trainee_id.chars().count()).max().unwrap_or(0);
         for u in &self.unassigned {
             out.push_str(&format!("  {}  {}\n", pad(&u.trainee_id, width), u.why));
         }
@@ -528,18 +456,11 @@ mod tests {
 
     /// `shared/examples/ranking.csv`, in file order.
     fn example_ranking() -> Vec<RankingRow> {
-        vec![
-            row(2, "EX-I1", &["EX-P4", "EX-P3"]),
-            row(1, "EX-I2", &["EX-P4", "EX-P3"]),
-        ]
+        vec![row(2, "EX-I1", &["EX-P4", "EX-P3"]), row(1, "EX-I2", &["EX-P4", "EX-P3"])]
     }
 
     fn pairs(round: &IntroRound) -> Vec<(&str, &str)> {
-        round
-            .assignments
-            .iter()
-            .map(|a| (a.trainee_id.as_str(), a.practice_id.as_str()))
-            .collect()
+        round.assignments.iter().map(|a| (a.trainee_id.as_str(), a.practice_id.as_str())).collect()
     }
 
     fn declined(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -569,10 +490,7 @@ mod tests {
         let no = declined(&[("EX-I2", "EX-P4")]);
         let round = intro_round(&example(), &example_ranking(), &no, d(2026, 4, 1), &anything_goes).expect("round");
         assert_eq!(pairs(&round), [("EX-I2", "EX-P3"), ("EX-I1", "EX-P4")]);
-        assert_eq!(
-            round.cascade[0],
-            "1. EX-I2 gets EX-P3 (2nd choice; passed over EX-P4: declined)"
-        );
+        assert_eq!(round.cascade[0], "1. EX-I2 gets EX-P3 (2nd choice; passed over EX-P4: declined)");
         assert_eq!(round.cascade[1], "2. EX-I1 gets EX-P4 (1st choice)");
     }
 
@@ -584,16 +502,8 @@ mod tests {
         assert_eq!(pairs(&round), [("EX-I1", "EX-P4")]);
         assert_eq!(round.unassigned.len(), 1);
         assert_eq!(round.unassigned[0].trainee_id, "EX-I2");
-        assert!(
-            round.unassigned[0].why.contains("EX-P4: declined"),
-            "{}",
-            round.unassigned[0].why
-        );
-        assert!(
-            round.unassigned[0].why.contains("EX-P3: H2"),
-            "{}",
-            round.unassigned[0].why
-        );
+        assert!(round.unassigned[0].why.contains("EX-P4: declined"), "{}", round.unassigned[0].why);
+        assert!(round.unassigned[0].why.contains("EX-P3: H2"), "{}", round.unassigned[0].why);
     }
 
     #[test]
@@ -609,13 +519,8 @@ mod tests {
     #[test]
     fn applicants_who_had_intro_before_keep_their_order_among_themselves() {
         let mut data = example();
-        data.trainees
-            .push(trainee("EX-I3", TraineeType::Intro, "Silkeborg", &[]));
-        let mut ranking = vec![
-            row(1, "EX-I1", &["EX-P3"]),
-            row(2, "EX-I2", &["EX-P4"]),
-            row(3, "EX-I3", &["EX-P4"]),
-        ];
+        data.trainees.push(trainee("EX-I3", TraineeType::Intro, "Silkeborg", &[]));
+        let mut ranking = vec![row(1, "EX-I1", &["EX-P3"]), row(2, "EX-I2", &["EX-P4"]), row(3, "EX-I3", &["EX-P4"])];
         ranking[0].earlier_intro = true;
         ranking[1].earlier_intro = true;
         let round = intro_round(&data, &ranking, &[], d(2026, 4, 1), &anything_goes).expect("round");
@@ -690,14 +595,7 @@ mod tests {
     fn an_unknown_trainee_is_refused_naming_the_row() {
         let ranking = vec![row(1, "EX-I2", &["EX-P4"]), row(2, "EX-NOPE", &["EX-P4"])];
         let err = intro_round(&example(), &ranking, &[], d(2026, 4, 1), &anything_goes).expect_err("unknown");
-        assert_eq!(
-            err,
-            IntroError::UnknownTrainee {
-                row: 2,
-                rank: 2,
-                trainee_id: "EX-NOPE".to_string()
-            }
-        );
+        assert_eq!(err, IntroError::UnknownTrainee { row: 2, rank: 2, trainee_id: "EX-NOPE".to_string() });
         assert_eq!(err.to_string(), "ranking row 2 (rank 2): trainee 'EX-NOPE' is unknown");
         assert_eq!((err.row(), err.field()), (2, "trainee_id"));
     }
@@ -706,35 +604,22 @@ mod tests {
     fn an_unknown_practice_is_refused_naming_the_row() {
         let ranking = vec![row(1, "EX-I2", &["EX-P4", "EX-P99"])];
         let err = intro_round(&example(), &ranking, &[], d(2026, 4, 1), &anything_goes).expect_err("unknown");
-        assert_eq!(
-            err.to_string(),
-            "ranking row 1 (rank 1, trainee EX-I2): practice 'EX-P99' is unknown"
-        );
+        assert_eq!(err.to_string(), "ranking row 1 (rank 1, trainee EX-I2): practice 'EX-P99' is unknown");
         assert_eq!(err.field(), "priorities");
     }
 
     #[test]
     fn a_trainee_listed_twice_is_refused_naming_both_rows() {
-        let ranking = vec![
-            row(1, "EX-I2", &["EX-P4"]),
-            row(2, "EX-I1", &[]),
-            row(3, "EX-I2", &["EX-P3"]),
-        ];
+        let ranking = vec![row(1, "EX-I2", &["EX-P4"]), row(2, "EX-I1", &[]), row(3, "EX-I2", &["EX-P3"])];
         let err = intro_round(&example(), &ranking, &[], d(2026, 4, 1), &anything_goes).expect_err("twice");
-        assert_eq!(
-            err.to_string(),
-            "ranking row 3 (rank 3): trainee EX-I2 is listed twice, first on row 1"
-        );
+        assert_eq!(err.to_string(), "ranking row 3 (rank 3): trainee EX-I2 is listed twice, first on row 1");
     }
 
     #[test]
     fn a_rank_used_twice_is_refused_naming_both_rows() {
         let ranking = vec![row(1, "EX-I2", &["EX-P4"]), row(1, "EX-I1", &["EX-P4"])];
         let err = intro_round(&example(), &ranking, &[], d(2026, 4, 1), &anything_goes).expect_err("rank");
-        assert_eq!(
-            err.to_string(),
-            "ranking row 2 (trainee EX-I1): rank 1 is used twice, first on row 1"
-        );
+        assert_eq!(err.to_string(), "ranking row 2 (trainee EX-I1): rank 1 is used twice, first on row 1");
         assert_eq!(err.field(), "rank");
     }
 
@@ -742,13 +627,7 @@ mod tests {
     fn rank_zero_is_refused() {
         let ranking = vec![row(0, "EX-I2", &["EX-P4"])];
         let err = intro_round(&example(), &ranking, &[], d(2026, 4, 1), &anything_goes).expect_err("rank 0");
-        assert_eq!(
-            err,
-            IntroError::RankZero {
-                row: 1,
-                trainee_id: "EX-I2".to_string()
-            }
-        );
+        assert_eq!(err, IntroError::RankZero { row: 1, trainee_id: "EX-I2".to_string() });
     }
 
     #[test]
@@ -782,24 +661,13 @@ mod tests {
         assert!(text.contains("offers made 01-04-2026"), "{text}");
         assert!(text.contains("  Trainee  Practice  Choice  Answer by\n"), "{text}");
         assert!(text.contains("  EX-I1    EX-P4     1st     13-04-2026\n"), "{text}");
-        assert!(
-            text.contains("Not assigned: 1\n  EX-I2  no ranked practice is open"),
-            "{text}"
-        );
+        assert!(text.contains("Not assigned: 1\n  EX-I2  no ranked practice is open"), "{text}");
         assert!(text.contains("  2. EX-I1 gets EX-P4 (1st choice)\n"), "{text}");
     }
 
     #[test]
     fn ordinals_read_naturally() {
-        let v: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
-            .into_iter()
-            .map(ordinal)
-            .collect();
-        assert_eq!(
-            v,
-            [
-                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"
-            ]
-        );
+        let v: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].into_iter().map(ordinal).collect();
+        assert_eq!(v, ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]);
     }
 }

@@ -5,8 +5,8 @@
 
 pub mod command;
 pub mod dates;
-pub mod finance;
 pub mod fairness;
+pub mod finance;
 pub mod holidays;
 pub mod intro;
 pub mod model;

@@ -231,7 +231,8 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 9] = [Rule::H1, Rule::H2, Rule::H3, Rule::H4, Rule::H5, Rule::H6, Rule::H7, Rule::H8, Rule::H9];
+    pub const ALL: [Rule; 9] =
+        [Rule::H1, Rule::H2, Rule::H3, Rule::H4, Rule::H5, Rule::H6, Rule::H7, Rule::H8, Rule::H9];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -394,7 +395,8 @@ impl Default for Settings {
     fn default() -> Settings {
         let from = default_valid_from();
         let pct = |kind, bp| ShareRate { kind, valid_from: from, practice_basis_points: bp };
-        let step = |name: &str, dkk| SalaryStep { step: name.to_string(), valid_from: from, monthly: Money::from_dkk(dkk) };
+        let step =
+            |name: &str, dkk| SalaryStep { step: name.to_string(), valid_from: from, monthly: Money::from_dkk(dkk) };
         Settings {
             phase3_overlap_days: 61,
             capacity_per_tutor: 1,

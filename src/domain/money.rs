@@ -60,10 +60,8 @@ impl Money {
         for (i, b) in frac.bytes().enumerate() {
             ore += i64::from(b - b'0') * if i == 0 { 10 } else { 1 };
         }
-        let total = kr
-            .checked_mul(100)
-            .and_then(|v| v.checked_add(ore))
-            .ok_or_else(|| err("the number is too large"))?;
+        let total =
+            kr.checked_mul(100).and_then(|v| v.checked_add(ore)).ok_or_else(|| err("the number is too large"))?;
         Ok(Money(if negative { -total } else { total }))
     }
 

@@ -29,7 +29,9 @@ impl District {
     }
 
     pub fn from_danish(name: &str) -> Option<District> {
-        District::ALL.into_iter().find(|d| d.danish().eq_ignore_ascii_case(name.trim()) || d.danish().to_lowercase() == name.trim().to_lowercase())
+        District::ALL.into_iter().find(|d| {
+            d.danish().eq_ignore_ascii_case(name.trim()) || d.danish().to_lowercase() == name.trim().to_lowercase()
+        })
     }
 }
 

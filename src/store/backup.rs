@@ -188,7 +188,10 @@ pub fn newest_good_backup(db: &Path) -> Option<BackupInfo> {
 /// instance lock refuses the restore with `StoreError::HeldBy`.
 pub fn restore_backup(db: &Path, backup: &Path) -> Result<RestoreReport> {
     if !is_good(backup) {
-        return Err(StoreError::Corrupt(format!("{} is not a sound backup of a tutorfordeling database", backup.display())));
+        return Err(StoreError::Corrupt(format!(
+            "{} is not a sound backup of a tutorfordeling database",
+            backup.display()
+        )));
     }
     let source = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut report = RestoreReport { safety_backup: None, moved_aside: None };
@@ -196,10 +199,11 @@ pub fn restore_backup(db: &Path, backup: &Path) -> Result<RestoreReport> {
         if is_good(db) {
             let mut target = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
             target.busy_timeout(super::BUSY_TIMEOUT)?;
-            if let Some(holder) = super::lock::read(&target)? {
-                if !holder.is_this_process() && holder.liveness() != super::lock::Liveness::Gone {
-                    return Err(StoreError::HeldBy { path: db.to_path_buf(), holder: Box::new(holder) });
-                }
+            if let Some(holder) = super::lock::read(&target)?
+                && !holder.is_this_process()
+                && holder.liveness() != super::lock::Liveness::Gone
+            {
+                return Err(StoreError::HeldBy { path: db.to_path_buf(), holder: Box::new(holder) });
             }
             report.safety_backup = Some(make(&target, db, newest_audit_id(&target)?)?);
             let backup_run = rusqlite::backup::Backup::new(&source, &mut target)?;

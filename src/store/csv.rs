@@ -187,7 +187,10 @@ impl Row<'_> {
     fn bool(&self, column: &str) -> Result<bool, CsvError> {
         let v = self.required(column)?;
         parse_bool(v).ok_or_else(|| {
-            self.err(column, format!("'{v}' is not a yes/no value in '{column}'; write yes/no, ja/nej, true/false or 1/0"))
+            self.err(
+                column,
+                format!("'{v}' is not a yes/no value in '{column}'; write yes/no, ja/nej, true/false or 1/0"),
+            )
         })
     }
 
@@ -200,8 +203,7 @@ impl Row<'_> {
 
     fn uint(&self, column: &str, min: u32) -> Result<u32, CsvError> {
         let v = self.required(column)?;
-        let n: u32 =
-            v.parse().map_err(|_| self.err(column, format!("'{v}' is not a whole number in '{column}'")))?;
+        let n: u32 = v.parse().map_err(|_| self.err(column, format!("'{v}' is not a whole number in '{column}'")))?;
         if n < min {
             return Err(self.err(column, format!("'{column}' must be at least {min}, not {n}")));
         }
@@ -254,7 +256,12 @@ struct Parsed {
 
 impl Parsed {
     fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(|(line, fields)| Row { file: &self.file, line: *line, fields: fields.clone(), index: &self.index })
+        self.rows.iter().map(|(line, fields)| Row {
+            file: &self.file,
+            line: *line,
+            fields: fields.clone(),
+            index: &self.index,
+        })
     }
 }
 
@@ -283,15 +290,16 @@ fn parse_table(table: Table, file: &str, bytes: &[u8]) -> Result<Parsed, CsvErro
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(err(1, 1, format!("the file is empty; expected a header row with the columns of {}", table.file_name())));
+        return Err(err(
+            1,
+            1,
+            format!("the file is empty; expected a header row with the columns of {}", table.file_name()),
+        ));
     }
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = if header_line.contains(';') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| err(1, 1, format!("cannot read the header row: {e}")))?.clone();
     let known: Vec<&'static str> = table.columns().iter().map(|(c, _)| *c).collect();
     let mut index: HashMap<&'static str, usize> = HashMap::new();
@@ -301,7 +309,12 @@ fn parse_table(table: Table, file: &str, bytes: &[u8]) -> Result<Parsed, CsvErro
             return Err(err(
                 1,
                 i + 1,
-                format!("unknown column '{}'; the columns of {} are: {}", h.trim(), table.file_name(), known.join(", ")),
+                format!(
+                    "unknown column '{}'; the columns of {} are: {}",
+                    h.trim(),
+                    table.file_name(),
+                    known.join(", ")
+                ),
             ));
         };
         if index.insert(col, i).is_some() {
@@ -362,7 +375,10 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
             }
             let municipality = row.required("municipality")?;
             let m = region.municipality(municipality).ok_or_else(|| {
-                row.err("municipality", format!("unknown municipality '{municipality}'; it must be one of the region's 19"))
+                row.err(
+                    "municipality",
+                    format!("unknown municipality '{municipality}'; it must be one of the region's 19"),
+                )
             })?;
             let tutors = row.uint("tutors", 1)?;
             let setting = row.required("setting")?;
@@ -371,7 +387,10 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
                 .iter()
                 .map(|k| {
                     TraineeType::from_key(k).ok_or_else(|| {
-                        row.err("refuses", format!("unknown trainee type '{k}'; use kbu, intro, phase1, phase2, phase3, other"))
+                        row.err(
+                            "refuses",
+                            format!("unknown trainee type '{k}'; use kbu, intro, phase1, phase2, phase3, other"),
+                        )
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -422,7 +441,10 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
                         .hospital_unit(h)
                         .ok_or_else(|| {
                             let names: Vec<&str> = region.hospital_units.iter().map(|u| u.name.as_str()).collect();
-                            row.err("hospital_unit", format!("unknown hospital unit '{h}'; use one of: {}", names.join(", ")))
+                            row.err(
+                                "hospital_unit",
+                                format!("unknown hospital unit '{h}'; use one of: {}", names.join(", ")),
+                            )
                         })?
                         .name
                         .clone(),
@@ -448,7 +470,9 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
             let start = row.date("start")?;
             let end = row.date("end")?;
             if end < start {
-                return Err(row.err("end", format!("the end {} is before the start {} (rule H9)", iso(end), iso(start))));
+                return Err(
+                    row.err("end", format!("the end {} is before the start {} (rule H9)", iso(end), iso(start)))
+                );
             }
             let monthly_salary = match row.optional("monthly_salary") {
                 Some(v) => Some(Money::parse(v).map_err(|e| row.err("monthly_salary", e.to_string()))?),
@@ -505,7 +529,9 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
                 return Err(row.err("practice_id", format!("unknown practice id '{practice_id}'")));
             }
             if !placed.insert(trainee_id.clone()) {
-                return Err(row.err("trainee_id", format!("trainee '{trainee_id}' is placed twice in this file (rule H9)")));
+                return Err(
+                    row.err("trainee_id", format!("trainee '{trainee_id}' is placed twice in this file (rule H9)"))
+                );
             }
             if !update && existing.placement_of(&trainee_id).is_some() {
                 return Err(row.err(
@@ -516,7 +542,9 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
             let start = row.optional_date("start")?.unwrap_or(period.0);
             let end = row.optional_date("end")?.unwrap_or(period.1);
             if end < start {
-                return Err(row.err("end", format!("the end {} is before the start {} (rule H9)", iso(end), iso(start))));
+                return Err(
+                    row.err("end", format!("the end {} is before the start {} (rule H9)", iso(end), iso(start)))
+                );
             }
             let overrides = row
                 .list("override")
@@ -549,7 +577,10 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
             }
             let wish_type = match row.optional("wish_type") {
                 Some(k) => Some(TraineeType::from_key(k).ok_or_else(|| {
-                    row.err("wish_type", format!("unknown trainee type '{k}'; use kbu, intro, phase1, phase2, phase3, other"))
+                    row.err(
+                        "wish_type",
+                        format!("unknown trainee type '{k}'; use kbu, intro, phase1, phase2, phase3, other"),
+                    )
                 })?),
                 None => None,
             };
@@ -708,11 +739,8 @@ pub fn parse_ranking(file: &str, bytes: &[u8]) -> Result<(Vec<RankingLine>, Rank
         });
     }
     let column = |c: &str| t.index.get(c).map_or(1, |i| i + 1);
-    let columns = RankingColumns {
-        rank: column("rank"),
-        trainee_id: column("trainee_id"),
-        priorities: column("priorities"),
-    };
+    let columns =
+        RankingColumns { rank: column("rank"), trainee_id: column("trainee_id"), priorities: column("priorities") };
     Ok((out, columns))
 }
 

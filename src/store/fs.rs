@@ -49,8 +49,25 @@ pub fn filesystem_type(mounts: &str, path: &Path) -> Option<String> {
 /// Whether a filesystem type from /proc/mounts is a network (or host-shared) one.
 pub fn is_network(fs_type: &str) -> bool {
     const NETWORK: &[&str] = &[
-        "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "lustre", "gpfs", "ncpfs", "coda",
-        "davfs", "sshfs", "virtiofs", "vboxsf", "vmhgfs", "drvfs",
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "ncpfs",
+        "coda",
+        "davfs",
+        "sshfs",
+        "virtiofs",
+        "vboxsf",
+        "vmhgfs",
+        "drvfs",
     ];
     const NETWORK_FUSE: &[&str] = &["sshfs", "rclone", "s3fs", "gvfs", "davfs", "smb", "nfs", "ceph", "gluster"];
     let t = fs_type.to_ascii_lowercase();
@@ -69,8 +86,7 @@ fn unescape(field: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 3 < bytes.len() && bytes[i + 1..i + 4].iter().all(|b| (b'0'..=b'7').contains(b))
-        {
+        if bytes[i] == b'\\' && i + 3 < bytes.len() && bytes[i + 1..i + 4].iter().all(|b| (b'0'..=b'7').contains(b)) {
             let value = bytes[i + 1..i + 4].iter().fold(0u32, |v, b| v * 8 + u32::from(b - b'0'));
             out.push(value as u8);
             i += 4;

@@ -21,9 +21,7 @@ use std::time::Duration;
 
 use crate::domain::command::{Command, CommandError};
 use crate::domain::dates::iso;
-use crate::domain::model::{
-    Dataset, Pause, Placement, Practice, Rule, Settings, Setting, Trainee, TraineeType,
-};
+use crate::domain::model::{Dataset, Pause, Placement, Practice, Rule, Setting, Settings, Trainee, TraineeType};
 use crate::domain::money::Money;
 use crate::domain::region::{District, HospitalUnit, Municipality, Region};
 
@@ -68,7 +66,9 @@ pub enum StoreError {
     #[error("{0} is open read-only: nothing was saved")]
     ReadOnly(PathBuf),
     /// SQLITE_FULL: the disk (or the database's size limit) is full. The transaction was rolled back.
-    #[error("the disk is full (or the database reached its size limit): nothing was saved. Free some space and try again")]
+    #[error(
+        "the disk is full (or the database reached its size limit): nothing was saved. Free some space and try again"
+    )]
     Full,
     /// SQLITE_BUSY after the busy timeout: another program held the write lock too long.
     #[error("another program kept the database busy for more than 30 seconds: nothing was saved. Try again")]
@@ -389,7 +389,12 @@ impl Store {
         }
         let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
         let fk = st.query_map([], |r| {
-            Ok(format!("foreign key: {} row {} -> {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            Ok(format!(
+                "foreign key: {} row {} -> {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
         })?;
         for row in fk {
             problems.push(row?);
@@ -492,9 +497,9 @@ impl Store {
 
     /// The newest `limit` audit rows, newest first.
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, at, os_user, action, summary, reason, state FROM audit ORDER BY id DESC LIMIT ?1",
-        )?;
+        let mut st = self
+            .conn
+            .prepare("SELECT id, at, os_user, action, summary, reason, state FROM audit ORDER BY id DESC LIMIT ?1")?;
         let rows = st.query_map([limit as i64], |r| {
             Ok(AuditEntry {
                 id: r.get(0)?,
@@ -826,9 +831,8 @@ fn upsert_placement(tx: &Transaction<'_>, p: &Placement, replace: bool) -> Resul
 }
 
 fn insert_pause(tx: &Transaction<'_>, p: &Pause) -> Result<()> {
-    tx.prepare_cached("INSERT INTO pauses(practice_id, start, end, wish_type) VALUES (?1, ?2, ?3, ?4)")?.execute(
-        params![p.practice_id, iso(p.start), iso(p.end), p.wish_type.map(TraineeType::key)],
-    )?;
+    tx.prepare_cached("INSERT INTO pauses(practice_id, start, end, wish_type) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![p.practice_id, iso(p.start), iso(p.end), p.wish_type.map(TraineeType::key)])?;
     Ok(())
 }
 
@@ -1040,7 +1044,9 @@ fn load(conn: &Connection) -> Result<Dataset> {
                 start: date_col(&r.get::<_, String>(1)?)?,
                 end: date_col(&r.get::<_, String>(2)?)?,
                 wish_type: wish
-                    .map(|k| TraineeType::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'"))))
+                    .map(|k| {
+                        TraineeType::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'")))
+                    })
                     .transpose()?,
             });
         }

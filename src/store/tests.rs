@@ -122,7 +122,7 @@ fn an_override_without_a_reason_is_refused() {
     if let Command::Place { placement } = &mut cmd {
         placement.overrides = vec![Rule::H3];
     }
-    let err = store.execute(&cmd).err().expect("refused");
+    let err = store.execute(&cmd).expect_err("refused");
     assert!(err.to_string().contains("reason"), "{err}");
     assert!(store.load().expect("load").placement_of(&t).is_none());
 }
@@ -216,8 +216,7 @@ fn a_copy_is_made_with_the_backup_api_and_opens_with_the_same_data() {
 fn settings_and_threatened_flags_round_trip_through_the_file() {
     let dir = tmp();
     let mut store = example_store(&dir);
-    let mut s = Settings::default();
-    s.phase3_overlap_days = 30;
+    let s = Settings { phase3_overlap_days: 30, ..Settings::default() };
     store.execute(&Command::SetSettings { settings: Box::new(s.clone()) }).expect("settings");
     store.execute(&Command::SetThreatened { municipality: "Aarhus".into(), threatened: true }).expect("flag");
     let data = store.load().expect("load");

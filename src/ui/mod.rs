@@ -16,10 +16,6 @@ pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    eframe::run_native(
-        "tutorfordeling",
-        options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, db)))),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    eframe::run_native("tutorfordeling", options, Box::new(move |cc| Ok(Box::new(App::new(cc, db)))))
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

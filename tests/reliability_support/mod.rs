@@ -26,7 +26,11 @@ impl Lcg {
 /// The options the tests open with: no backup throttling, network detection off (the tests'
 /// temp folder decides nothing).
 pub fn test_options() -> OpenOptions {
-    OpenOptions { backup_min_interval: std::time::Duration::ZERO, network_filesystem: Some(false), ..OpenOptions::default() }
+    OpenOptions {
+        backup_min_interval: std::time::Duration::ZERO,
+        network_filesystem: Some(false),
+        ..OpenOptions::default()
+    }
 }
 
 /// A new region file with `practices` practices and `trainees` unplaced trainees of type
@@ -107,7 +111,9 @@ pub fn command(data: &Dataset, step: &Step, practices: &[String]) -> Command {
     };
     match step {
         Step::Place(t) => Command::Place { placement: placement(data, t, &practice(t)) },
-        Step::Round(ts) => Command::AcceptRound { placements: ts.iter().map(|t| placement(data, t, &practice(t))).collect() },
+        Step::Round(ts) => {
+            Command::AcceptRound { placements: ts.iter().map(|t| placement(data, t, &practice(t))).collect() }
+        }
     }
 }
 
