@@ -2,8 +2,16 @@
 //!
 //! Every write runs in one IMMEDIATE transaction: it takes the write lock before it reads, so two
 //! writers (the GUI and an HR script) queue behind the busy timeout instead of failing.
+//!
+//! Opening a file (`Store::open_with`) checks it with `quick_check`, migrates it, keeps rotating
+//! backups beside it, and (for the desktop program) takes the instance lock. RELIABILITY.md lists
+//! what this guarantees and the tests that show it.
 
+pub mod backup;
+pub mod boundaries;
 pub mod csv;
+pub mod fs;
+pub mod lock;
 mod schema;
 
 use chrono::NaiveDate;
@@ -17,7 +25,12 @@ use crate::domain::model::{Dataset, Pause, Placement, Practice, Rule, Setting, S
 use crate::domain::money::Money;
 use crate::domain::region::{District, HospitalUnit, Municipality, Region};
 
+pub use backup::{BackupInfo, RestoreReport, backup_dir, list_backups, newest_good_backup, restore_backup};
+pub use lock::LockInfo;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+/// How long a write waits for another program's write to finish before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What can go wrong with a database file.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +46,36 @@ pub enum StoreError {
          Update the program to open it; the file was not changed."
     )]
     TooNew { path: PathBuf, found: i32, supported: i32 },
+    /// Another running program has the file open for writing (the instance lock).
+    #[error(
+        "{} is open in tutorfordeling by {holder}. Open it read-only, or take it over if that program has stopped.",
+        path.display()
+    )]
+    HeldBy { path: PathBuf, holder: Box<LockInfo> },
+    /// The file fails `quick_check` (or cannot be read as a database although it has backups).
+    #[error(
+        "{} is damaged ({problem}). {}",
+        path.display(),
+        match newest_good_backup {
+            Some(b) => format!("The newest good backup is {}; restore it with \"Restore from backup\".", b.display()),
+            None => "No good backup was found beside it.".to_string(),
+        }
+    )]
+    Damaged { path: PathBuf, problem: String, newest_good_backup: Option<PathBuf> },
+    /// A write on a store opened read-only.
+    #[error("{0} is open read-only: nothing was saved")]
+    ReadOnly(PathBuf),
+    /// SQLITE_FULL: the disk (or the database's size limit) is full. The transaction was rolled back.
+    #[error(
+        "the disk is full (or the database reached its size limit): nothing was saved. Free some space and try again"
+    )]
+    Full,
+    /// SQLITE_BUSY after the busy timeout: another program held the write lock too long.
+    #[error("another program kept the database busy for more than 30 seconds: nothing was saved. Try again")]
+    Busy,
+    /// SQLITE_IOERR: the disk could not be read or written. The transaction was rolled back.
+    #[error("the disk could not be read or written ({0}): nothing was saved")]
+    DiskIo(String),
     #[error("{0}")]
     Command(#[from] CommandError),
     #[error("{0}")]
@@ -40,9 +83,108 @@ pub enum StoreError {
     #[error("the database holds data this version cannot read: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// SQLite's result codes that a user can act on get their own message.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::DiskFull => return StoreError::Full,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => return StoreError::Busy,
+                rusqlite::ErrorCode::SystemIoFailure => return StoreError::DiskIo(e.to_string()),
+                _ => {}
+            }
+        }
+        StoreError::Sqlite(e)
+    }
+}
+
+/// Something a user should know about a file that opened anyway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenWarning {
+    /// The file lies on a network filesystem: it uses the rollback journal instead of WAL.
+    NetworkFilesystem { fs_type: String },
+    /// The journal mode could not be switched (another program has the file open).
+    JournalMode { wanted: String, got: String },
+    /// A lock left by a program that no longer runs was taken over.
+    StaleLockTakenOver(LockInfo),
+    /// A lock of a program that may still run was taken over, as the user asked.
+    LockTakenOver(LockInfo),
+    /// The file is open read-only.
+    ReadOnly,
+    /// The backup on open failed; the file itself is fine.
+    BackupFailed(String),
+}
+
+impl std::fmt::Display for OpenWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenWarning::NetworkFilesystem { fs_type } => write!(
+                f,
+                "the file lies on a network drive ({fs_type}); it uses the slower rollback journal there. \
+                 Keep a copy on a local disk if several people edit it at once"
+            ),
+            OpenWarning::JournalMode { wanted, got } => {
+                write!(f, "could not switch the journal to {wanted} (it is {got}): another program has the file open")
+            }
+            OpenWarning::StaleLockTakenOver(l) => {
+                write!(f, "the file was left open by {l}, which no longer runs; you have it now")
+            }
+            OpenWarning::LockTakenOver(l) => write!(f, "you took the file over from {l}"),
+            OpenWarning::ReadOnly => f.write_str("the file is open read-only: changes cannot be saved"),
+            OpenWarning::BackupFailed(e) => write!(f, "no backup could be made on opening: {e}"),
+        }
+    }
+}
+
+/// How to open a file. `Default` is what the CLI does: read and write, no instance lock, a
+/// backup when the data changed and the newest backup is older than `backup_min_interval`.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// Open without writing anything: no migration, no backup, no lock; writes return
+    /// `StoreError::ReadOnly`.
+    pub read_only: bool,
+    /// Take the instance lock (the desktop program): a file held by another live instance gives
+    /// `StoreError::HeldBy`. A stale lock is taken over with a warning.
+    pub instance_lock: bool,
+    /// Take the lock even from a holder that may still run (the user confirmed it has stopped).
+    pub take_over: bool,
+    /// Rotating backups kept beside the file; 0 makes none.
+    pub keep_backups: usize,
+    /// No new backup when the newest is younger than this (a script that runs the CLI 500
+    /// times must not make 500 backups).
+    pub backup_min_interval: Duration,
+    /// Force the network-filesystem behaviour on or off; `None` detects it from /proc/mounts.
+    pub network_filesystem: Option<bool>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> OpenOptions {
+        OpenOptions {
+            read_only: false,
+            instance_lock: false,
+            take_over: false,
+            keep_backups: 10,
+            backup_min_interval: Duration::from_secs(10 * 60),
+            network_filesystem: None,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// The desktop program: instance lock, and a backup every time the file is opened with new data.
+    pub fn instance() -> OpenOptions {
+        OpenOptions { instance_lock: true, backup_min_interval: Duration::ZERO, ..OpenOptions::default() }
+    }
+
+    /// Read-only: for "open read-only" when another instance holds the file.
+    pub fn read_only() -> OpenOptions {
+        OpenOptions { read_only: true, keep_backups: 0, ..OpenOptions::default() }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -51,6 +193,19 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    read_only: bool,
+    /// The instance lock this store holds, given back on drop.
+    lock: Option<LockInfo>,
+    warnings: Vec<OpenWarning>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(mine) = &self.lock {
+            // Best effort: a lock left behind is stale once this process has gone.
+            let _ = lock::release(&self.conn, mine);
+        }
+    }
 }
 
 /// One row of the audit log.
@@ -73,7 +228,7 @@ pub fn os_user() -> String {
         .unwrap_or_else(|_| "unknown".to_string())
 }
 
-fn now_stamp() -> String {
+pub(crate) fn now_stamp() -> String {
     chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
 }
 
@@ -90,7 +245,8 @@ impl Store {
         })?;
         let result = (|| {
             let mut conn = Connection::open(path)?;
-            configure(&conn)?;
+            let mut warnings = Vec::new();
+            configure(&conn, network_fs(path, None), &mut warnings)?;
             migrate(&mut conn, path)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             write_region(&tx, region)?;
@@ -98,7 +254,7 @@ impl Store {
             tx.execute("INSERT INTO meta(key, value) VALUES ('region', ?1)", [&region.name])?;
             audit(&tx, "create", &format!("new database for {}", region.name), None, None, None)?;
             tx.commit()?;
-            Ok(Store { conn, path: path.to_path_buf() })
+            Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: None, warnings })
         })();
         if result.is_err() {
             // Nothing half-made is left behind.
@@ -107,24 +263,147 @@ impl Store {
         result
     }
 
-    /// Opens an existing file, migrating an older schema and refusing a newer one.
+    /// Opens an existing file for reading and writing, as the CLI does: checks it, migrates an
+    /// older schema, refuses a newer one, and keeps rotating backups (`OpenOptions::default`).
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, &OpenOptions::default())
+    }
+
+    /// Opens a file read-only: for a file another instance holds, or one on a read-only share.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        Store::open_with(path, &OpenOptions::read_only())
+    }
+
+    /// Opens an existing file as `options` say.
+    ///
+    /// In order: the file must be ours (`NotOurs`) and sound (`quick_check`, else `Damaged`
+    /// naming the newest good backup), not newer than this build (`TooNew`); then it is
+    /// configured (WAL, or the rollback journal on a network filesystem), migrated, backed up,
+    /// and locked. Warnings that did not stop the open are in `Store::warnings`.
+    pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Store> {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let flags = if options.read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        // Before the first read: even reading can wait for another program's write.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let damaged = |problem: String| StoreError::Damaged {
+            path: path.to_path_buf(),
+            problem,
+            newest_good_backup: newest_good_backup(path).map(|b| b.path),
+        };
         let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                StoreError::NotOurs(path.to_path_buf())
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+            {
+                // A file with backups beside it was ours: its first page is damaged.
+                if list_backups(path).is_ok_and(|b| !b.is_empty()) {
+                    damaged(e.to_string())
+                } else {
+                    StoreError::NotOurs(path.to_path_buf())
+                }
             }
-            e => StoreError::Sqlite(e),
+            e => StoreError::from(e),
         })?;
         if app_id != APPLICATION_ID {
             return Err(StoreError::NotOurs(path.to_path_buf()));
         }
-        configure(&conn)?;
+        let problems = backup::quick_check(&conn).map_err(|e| match e {
+            StoreError::Sqlite(e) => damaged(e.to_string()),
+            e => e,
+        })?;
+        if !problems.is_empty() {
+            let mut problem = problems.into_iter().take(3).collect::<Vec<_>>().join("; ");
+            if problem.len() > 300 {
+                problem = format!("{}...", problem.chars().take(300).collect::<String>());
+            }
+            return Err(damaged(problem));
+        }
+        let mut warnings = Vec::new();
+        if options.read_only {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            check_version(&conn, path)?;
+            warnings.push(OpenWarning::ReadOnly);
+            return Ok(Store { conn, path: path.to_path_buf(), read_only: true, lock: None, warnings });
+        }
+        configure(&conn, network_fs(path, options.network_filesystem), &mut warnings)?;
         migrate(&mut conn, path)?;
-        Ok(Store { conn, path: path.to_path_buf() })
+        // The backup comes before the lock, so a backup never holds this session's lock row.
+        if let Err(e) = backup::rotate(&conn, path, options.keep_backups, options.backup_min_interval) {
+            warnings.push(OpenWarning::BackupFailed(e.to_string()));
+        }
+        let mut held = None;
+        if options.instance_lock {
+            let (mine, taken) = lock::acquire(&mut conn, path, options.take_over)?;
+            match taken {
+                lock::Taken::Free => {}
+                lock::Taken::Stale(old) => warnings.push(OpenWarning::StaleLockTakenOver(old)),
+                lock::Taken::Forced(old) => warnings.push(OpenWarning::LockTakenOver(old)),
+            }
+            held = Some(mine);
+        }
+        Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: held, warnings })
+    }
+
+    /// What the user should be told about the file that opened anyway (network drive, a stale
+    /// lock taken over, read-only, a failed backup).
+    pub fn warnings(&self) -> &[OpenWarning] {
+        &self.warnings
+    }
+
+    /// Whether writes are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Who holds the instance lock now (maybe this store), if anyone: the CLI can say that the
+    /// desktop program has the file open.
+    pub fn lock_holder(&self) -> Result<Option<LockInfo>> {
+        lock::read(&self.conn)
+    }
+
+    /// This file's backups, newest first (for "Restore from backup").
+    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
+        list_backups(&self.path)
+    }
+
+    /// Makes a backup now (also when the newest holds the same data), keeping the newest `keep`.
+    pub fn backup_now(&self, keep: usize) -> Result<PathBuf> {
+        let made = backup::make(&self.conn, &self.path, backup::newest_audit_id(&self.conn)?)?;
+        backup::prune(&self.path, keep.max(1))?;
+        Ok(made)
+    }
+
+    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: empty when the file is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let mut problems: Vec<String> =
+            st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        if problems == ["ok"] {
+            problems.clear();
+        }
+        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let fk = st.query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {} -> {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for row in fk {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    fn writable(&self) -> Result<()> {
+        if self.read_only { Err(StoreError::ReadOnly(self.path.clone())) } else { Ok(()) }
     }
 
     pub fn path(&self) -> &Path {
@@ -144,6 +423,7 @@ impl Store {
     /// The one write path: checks `cmd` in the domain against fresh data, applies it and writes
     /// an audit row with its inverse, all in one IMMEDIATE transaction.
     pub fn execute(&mut self, cmd: &Command) -> Result<i64> {
+        self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = load(&tx)?;
         cmd.check(&before)?;
@@ -159,6 +439,7 @@ impl Store {
     /// Undoes the newest change still in force, from the audit log (works after a restart).
     /// Returns what was undone.
     pub fn undo(&mut self) -> Result<String> {
+        self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row: Option<(i64, String, Option<String>)> = tx
             .query_row(
@@ -182,6 +463,7 @@ impl Store {
 
     /// Redoes the change undone last.
     pub fn redo(&mut self) -> Result<String> {
+        self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row: Option<(i64, String, String)> = tx
             .query_row(
@@ -238,6 +520,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Dataset) -> std::result::Result<Batch, E>,
     ) -> std::result::Result<BatchReport, BatchError<E>> {
+        self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let before = load(&tx)?;
         let batch = f(&before).map_err(BatchError::Rejected)?;
@@ -264,6 +547,7 @@ impl Store {
 
     /// Stores municipality boundary rings (from GeoJSON), replacing the old ones.
     pub fn replace_boundaries(&mut self, rings: &[BoundaryRing]) -> Result<usize> {
+        self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM boundaries", [])?;
         {
@@ -338,7 +622,7 @@ pub enum BatchError<E> {
     Store(#[from] StoreError),
 }
 
-fn create_private_file(path: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -349,27 +633,55 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
     opts.open(path).map(drop)
 }
 
-fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(Duration::from_secs(30))?;
+/// Whether `path` is treated as lying on a network filesystem, with the warning that goes with it.
+fn network_fs(path: &Path, forced: Option<bool>) -> Option<String> {
+    match forced {
+        Some(true) => Some(fs::network_filesystem(path).unwrap_or_else(|| "network".to_string())),
+        Some(false) => None,
+        None => fs::network_filesystem(path),
+    }
+}
+
+/// Busy timeout, foreign keys, the journal and full syncs. WAL lets the GUI read while a script
+/// writes; on a network filesystem (`network` names its type) WAL's shared memory does not work,
+/// so the rollback journal is used and the user warned.
+fn configure(conn: &Connection, network: Option<String>, warnings: &mut Vec<OpenWarning>) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    let _ = mode; // WAL where the filesystem supports it; SQLite keeps the old mode otherwise.
+    let wanted = if network.is_some() { "delete" } else { "wal" };
+    let got: String = conn.query_row(&format!("PRAGMA journal_mode = {wanted}"), [], |r| r.get(0))?;
+    if !got.eq_ignore_ascii_case(wanted) {
+        warnings.push(OpenWarning::JournalMode { wanted: wanted.to_string(), got });
+    }
+    if let Some(fs_type) = network {
+        warnings.push(OpenWarning::NetworkFilesystem { fs_type });
+    }
+    // FULL: a commit that returned is on the disk, also in WAL mode, even after a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(())
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+fn check_version(conn: &Connection, path: &Path) -> Result<i32> {
     let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
     }
+    Ok(version)
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    if check_version(conn, path)? == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Again under the write lock: another program may have migrated the file meanwhile.
+    let version = check_version(&tx, path)?;
     for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i32 + 1)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
     }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -119,4 +119,20 @@ CREATE TABLE audit (
     state     TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'final'))
 ) STRICT;
 "#,
+    // 2: the instance lock (one row: who has the file open for writing, so a second instance
+    // is warned and offered read-only) and an index that keeps undo, redo and every command's
+    // "end the redo history" update fast after years of audit rows.
+    r#"
+CREATE TABLE instance_lock (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    host       TEXT NOT NULL,
+    boot_id    TEXT NOT NULL DEFAULT '', -- /proc/sys/kernel/random/boot_id: a reboot frees the lock
+    os_user    TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    proc_start INTEGER,                  -- the process's start time in clock ticks: tells pid reuse apart
+    started    TEXT NOT NULL             -- local time the instance opened the file
+) STRICT;
+
+CREATE INDEX audit_by_state ON audit(state, id);
+"#,
 ];

@@ -234,3 +234,27 @@ fn settings_and_threatened_flags_round_trip_through_the_file() {
     store.undo().expect("undo flag");
     assert!(!store.load().expect("load").region.municipality("Aarhus").expect("Aarhus").threatened);
 }
+
+#[test]
+fn a_process_name_with_spaces_and_parentheses_does_not_confuse_the_lock_liveness_check() {
+    let stat = "4242 (tutor (fordeling) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 987654 1000 10";
+    assert_eq!(lock::parse_stat(stat), Some(('S', 987654)));
+    assert_eq!(lock::parse_stat("garbage"), None);
+}
+
+#[test]
+fn this_process_is_alive_and_its_own_lock_is_never_held_against_it() {
+    let me = LockInfo::current();
+    assert!(me.is_this_process());
+    assert_ne!(me.liveness(), lock::Liveness::Gone);
+}
+
+#[test]
+fn a_full_disk_and_a_busy_database_map_to_their_own_messages() {
+    let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None);
+    assert!(matches!(StoreError::from(full), StoreError::Full));
+    let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(5), None);
+    assert!(matches!(StoreError::from(busy), StoreError::Busy));
+    let io = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(10), None);
+    assert!(matches!(StoreError::from(io), StoreError::DiskIo(_)));
+}
