@@ -278,3 +278,22 @@ fn a_missing_database_is_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("does not exist"));
 }
+
+#[test]
+fn municipality_boundaries_import_from_geojson_and_a_bad_file_is_bad_input() {
+    let dir = Dir::new();
+    let db = dir.db();
+    let db_s = db.to_str().expect("path");
+    dir.ok(&["new", "--db", db_s]);
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/municipalities.geojson");
+    let out = dir.ok(&["boundaries", "--db", db_s, "--geojson", shared.to_str().expect("path")]);
+    assert!(stderr(&out).contains("imported 68 boundary rings"), "{}", stderr(&out));
+    let store = tutorfordeling::store::Store::open_read_only(&db).expect("open");
+    let codes: std::collections::BTreeSet<u16> =
+        store.boundaries().expect("rings").iter().map(|r| r.municipality_code).collect();
+    assert_eq!(codes.len(), 19, "every municipality of the region has an outline");
+    let bad = dir.write("bad.geojson", "{\"type\": \"Point\"");
+    let out = dir.run(&["boundaries", "--db", db_s, "--geojson", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.geojson: the file is not valid GeoJSON"), "{}", stderr(&out));
+}

@@ -157,6 +157,14 @@ pub enum Cmd {
         #[arg(long)]
         update: bool,
     },
+    /// Import municipality boundaries for the map from a GeoJSON file (features with `lau_1`).
+    Boundaries {
+        #[arg(long)]
+        db: PathBuf,
+        /// e.g. ../shared/data/municipalities.geojson (Geodatastyrelsen & Danske Kommuner)
+        #[arg(long)]
+        geojson: PathBuf,
+    },
     /// Export practices.csv, trainees.csv, placements.csv and pauses.csv (';', UTF-8 with BOM).
     Export {
         #[arg(long)]
@@ -374,6 +382,17 @@ pub fn run(cmd: Cmd) -> CliResult {
                     violations.len()
                 );
             }
+            Ok(())
+        }
+        Cmd::Boundaries { db, geojson } => {
+            let name = geojson.display().to_string();
+            let bytes =
+                std::fs::read(&geojson).map_err(|e| Failure::BadInput(format!("{name}: cannot read the file: {e}")))?;
+            let mut store = Store::open(&db)?;
+            let rings = crate::store::boundaries::parse_boundaries(&bytes, &store.load()?.region)
+                .map_err(|e| Failure::BadInput(format!("{name}: {e}")))?;
+            let n = store.replace_boundaries(&rings)?;
+            eprintln!("imported {n} boundary rings from {name}");
             Ok(())
         }
         Cmd::Export { db, out } => {
