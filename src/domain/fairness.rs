@@ -110,6 +110,7 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
             at_practice.entry(placement.practice_id.as_str()).or_default().push((placement, trainee.kind));
         }
     }
+    let records_start = data.placements.iter().map(|p| p.start).min();
     let mut practices: Vec<&Practice> = data.practices.iter().collect();
     practices.sort_by(|a, b| a.id.cmp(&b.id));
     let held = |p: &Practice| -> &[(&Placement, TraineeType)] { at_practice.get(p.id.as_str()).map_or(&[], |v| v) };
@@ -136,7 +137,7 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
             if full_load_days >= P6_MIN_DAYS {
                 flags.push(FLAG_RUNS_ON_TRAINEES);
             }
-            if is_idle(placements, period, today, data.settings.idle_months) {
+            if is_idle(placements, records_start, period, today, data.settings.idle_months) {
                 flags.push(FLAG_IDLE);
             }
             PracticeFairness {
@@ -226,8 +227,16 @@ fn full_load_days(practice: &Practice, placements: &[(&Placement, TraineeType)],
 
 /// Whether a stretch of `idle_months` or more with no trainee ended, or was still running, on a
 /// day of `[period.start, min(period.end, today)]`. For a period wholly after `today`, the one day
-/// looked at is `today`.
-fn is_idle(placements: &[(&Placement, TraineeType)], period: Period, today: NaiveDate, idle_months: u32) -> bool {
+/// looked at is `today`. Before a practice's first placement the stretch is counted from
+/// `records_start`, the first day of any placement on record: a practice is not idle for the years
+/// before the region kept records.
+fn is_idle(
+    placements: &[(&Placement, TraineeType)],
+    records_start: Option<NaiveDate>,
+    period: Period,
+    today: NaiveDate,
+    idle_months: u32,
+) -> bool {
     if idle_months == 0 {
         return false;
     }
@@ -259,7 +268,7 @@ fn is_idle(placements: &[(&Placement, TraineeType)], period: Period, today: Naiv
                 .is_some_and(|enough| enough <= free_to.succ_opt().unwrap_or(free_to)),
         }
     };
-    let mut free_from: Option<NaiveDate> = None;
+    let mut free_from: Option<NaiveDate> = records_start;
     for stretch in &merged {
         if let Some(free_to) = stretch.start.pred_opt()
             && long_enough(free_from, free_to)
@@ -554,6 +563,20 @@ mod tests {
         assert_eq!(line(&review, "P1").flags, ["idle"]);
         assert!(line(&review, "P2").flags.is_empty());
         assert_eq!(line(&review, "P3").flags, ["idle"]);
+    }
+
+    #[test]
+    fn a_practice_is_not_idle_for_the_time_before_the_records_begin() {
+        let mut data = region_with(vec![practice("P1", "Aarhus", 1), practice("P2", "Aarhus", 1)]);
+        data.settings.idle_months = 24;
+        // The records begin on 1 Feb 2021; P2's first trainee came four months later and it has
+        // had trainees since. Regression: every practice whose first trainee came inside the
+        // period was flagged idle, as if it had waited since the beginning of time.
+        place(&mut data, "A", TraineeType::Kbu, "P1", d(2021, 2, 1), d(2026, 1, 31));
+        place(&mut data, "B", TraineeType::Kbu, "P2", d(2021, 6, 1), d(2026, 1, 31));
+        let review = fairness_review(&data, months("2021-01", "2026-12"), d(2026, 3, 1));
+        assert!(!line(&review, "P1").flags.contains(&FLAG_IDLE));
+        assert!(!line(&review, "P2").flags.contains(&FLAG_IDLE), "{:?}", line(&review, "P2").flags);
     }
 
     #[test]
