@@ -287,3 +287,25 @@ fn switching_the_language_relabels_the_window_and_leaves_the_database_alone() {
     assert_eq!(load(&db), before);
     assert_eq!(Store::open(&db).expect("open").audit_log(1000).expect("audit").len(), audit_before);
 }
+
+#[test]
+fn a_boundary_file_without_the_regions_municipalities_is_refused_with_a_reason_and_stores_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let file = dir.path().join("copenhagen.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"lau_1":"101"},
+            "geometry":{"type":"Polygon","coordinates":[[[12.5,55.6],[12.6,55.6],[12.6,55.7],[12.5,55.6]]]}}]}"#,
+    )
+    .expect("write");
+    let mut app = App::with_path_on(&db, demo_round_date());
+    tutorfordeling::ui::app::import_boundaries(&mut app.state, &file);
+    let error = app.state.error.clone().expect("refused");
+    assert!(error.contains("Region Midtjylland"), "{error}");
+    std::fs::write(&file, "not json").expect("write");
+    tutorfordeling::ui::app::import_boundaries(&mut app.state, &file);
+    let error = app.state.error.clone().expect("refused");
+    assert!(error.contains("GeoJSON"), "{error}");
+    assert!(Store::open(&db).expect("open").boundaries().expect("rings").is_empty());
+}

@@ -377,9 +377,9 @@ fn export_csv(state: &mut AppState, dir: &Path) {
 
 /// "Importér kommunegrænser…": parse the GeoJSON, store the rings, redraw the map.
 pub fn import_boundaries(state: &mut AppState, path: &Path) {
-    let result = std::fs::read_to_string(path)
+    let result = std::fs::read(path)
         .map_err(anyhow::Error::from)
-        .and_then(|text| super::boundaries::parse_boundaries(&text, &state.data.region));
+        .and_then(|bytes| Ok(crate::store::boundaries::parse_boundaries(&bytes, &state.data.region)?));
     let rings = match result {
         Ok(r) => r,
         Err(e) => {
