@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod fairness;
+pub mod files;
 pub mod finance;
 pub mod i18n;
 pub mod job;
