@@ -426,3 +426,65 @@ fn restoring_a_backup_from_the_file_menu_brings_back_its_data_after_a_confirmati
     let lock = Store::open(&db).expect("open").lock_holder().expect("lock").expect("held");
     assert_eq!(lock.pid, std::process::id());
 }
+
+#[test]
+fn the_intro_round_from_a_ranking_shows_deadlines_reruns_after_a_decline_and_stores_the_accepted_offers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let rules = RuleContext::new(&before);
+    let applicants: Vec<Trainee> = before
+        .open_trainees()
+        .into_iter()
+        .filter(|t| t.kind == tutorfordeling::domain::model::TraineeType::Intro)
+        .take(3)
+        .cloned()
+        .collect();
+    assert!(!applicants.is_empty(), "the demo has open intro trainees");
+    let mut csv = String::from("rank;trainee_id;priorities\n");
+    for (i, t) in applicants.iter().enumerate() {
+        let wishes: Vec<&str> = before
+            .practices
+            .iter()
+            .filter(|p| rules.check(t, p, t.period(), Some(&t.id)).is_empty())
+            .take(3)
+            .map(|p| p.id.as_str())
+            .collect();
+        csv.push_str(&format!("{};{};{}\n", i + 1, t.id, wishes.join("|")));
+    }
+    let ranking = dir.path().join("ranking.csv");
+    std::fs::write(&ranking, csv).expect("write ranking");
+
+    let mut h = harness(&db);
+    h.get_by_label("Introrunde fra rangliste…");
+    h.state_mut().open_intro_ranking(&ranking);
+    h.run_ok();
+    assert!(h.state().state.error.is_none(), "{:?}", h.state().state.error);
+    h.get_by_label("Introrunde");
+    let first = h.state().queue.intro_assignments();
+    assert!(!first.is_empty(), "the round makes offers");
+    // The answer deadline is five working days after today, in Danish dates.
+    let deadline = tutorfordeling::domain::holidays::add_working_days(
+        demo_round_date(),
+        tutorfordeling::domain::intro::ANSWER_WORKING_DAYS,
+    );
+    assert!(h.get_all_by_label(&tutorfordeling::ui::i18n::date(deadline)).count() >= first.len());
+
+    // The first applicant declines: the round runs again without that offer.
+    h.get_all_by_label("Afslået").next().expect("a decline button").click();
+    h.run_ok();
+    let second = h.state().queue.intro_assignments();
+    assert!(!second.contains(&first[0]), "the declined offer is not made again: {second:?}");
+    assert_eq!(load(&db), before, "nothing is stored before acceptance");
+
+    h.get_by_label("Acceptér").click();
+    h.run_ok();
+    let after = load(&db);
+    assert_eq!(after.placements.len(), before.placements.len() + second.len());
+    for (trainee_id, practice_id) in &second {
+        let t = before.trainee(trainee_id).expect("trainee");
+        let placed = after.placement_of(trainee_id).expect("placed");
+        assert_eq!((&placed.practice_id, placed.start, placed.end), (practice_id, t.start, t.end));
+    }
+    assert!(h.query_by_label("Introrunde").is_none(), "the window closes after acceptance");
+}

@@ -106,6 +106,12 @@ impl App {
         self.queue.proposals()
     }
 
+    /// Runs the intro round on the ranking CSV at `path`, as "Introrunde fra rangliste…" does
+    /// after its file dialog (tests drive it here: a native dialog cannot be clicked).
+    pub fn open_intro_ranking(&mut self, path: &Path) {
+        self.queue.open_intro_ranking(path, &mut self.state);
+    }
+
     /// Draws the whole window into `ui` (eframe calls it each frame; so do the tests).
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         if self.applied_dark != Some(self.state.dark) {

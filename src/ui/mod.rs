@@ -9,6 +9,7 @@ pub mod fairness;
 pub mod files;
 pub mod finance;
 pub mod i18n;
+pub mod intro;
 pub mod job;
 pub mod map;
 pub mod queue;
