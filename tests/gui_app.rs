@@ -488,3 +488,41 @@ fn the_intro_round_from_a_ranking_shows_deadlines_reruns_after_a_decline_and_sto
     }
     assert!(h.query_by_label("Introrunde").is_none(), "the window closes after acceptance");
 }
+
+/// Overwrites every third page after the second with junk, as the reliability tests do.
+fn damage(db: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    let len = std::fs::metadata(db).expect("meta").len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).expect("open");
+    let page = 4096;
+    let mut offset = 2 * page;
+    while offset + page < len {
+        f.seek(SeekFrom::Start(offset)).expect("seek");
+        f.write_all(&vec![0xA5; page as usize]).expect("write");
+        offset += 3 * page;
+    }
+    f.sync_all().expect("sync");
+}
+
+#[test]
+fn a_damaged_file_offers_its_newest_good_backup_and_opens_it_restored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let good = {
+        let store = Store::open(&db).expect("open");
+        store.backup_now(10).expect("backup");
+        store.load().expect("load")
+    };
+    damage(&db);
+
+    let mut h = harness(&db);
+    h.get_by_label("Filen er beskadiget");
+    assert!(h.state().state.store.is_none());
+    h.get_by_label("Gendan nyeste gode sikkerhedskopi").click();
+    h.run_ok();
+    assert!(h.state().state.error.is_none(), "{:?}", h.state().state.error);
+    assert!(h.query_by_label("Filen er beskadiget").is_none());
+    assert_eq!(h.state().state.data, good, "the restored data is on screen");
+    assert_eq!(load(&db), good);
+    assert!(h.state().state.status.contains("den beskadigede fil er flyttet til"), "{}", h.state().state.status);
+}
