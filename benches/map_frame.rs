@@ -5,15 +5,14 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use tutorfordeling::demo::{DemoParams, demo_round_date, generate};
-use tutorfordeling::ui::boundaries::parse_boundaries;
+use tutorfordeling::store::boundaries::parse_boundaries;
 use tutorfordeling::ui::map::MapPanel;
 use tutorfordeling::ui::state::AppState;
 
 fn map_frame(c: &mut Criterion) {
     let data = generate(&DemoParams { seed: 1, practices: 5000, open_trainees: Some(200), years: 2 });
-    let geojson =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/municipalities.geojson"))
-            .expect("the shared municipalities.geojson");
+    let geojson = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/municipalities.geojson"))
+        .expect("the shared municipalities.geojson");
     let rings = parse_boundaries(&geojson, &data.region).expect("boundaries");
     let polygons: std::collections::BTreeSet<(u16, u32)> =
         rings.iter().map(|r| (r.municipality_code, r.polygon)).collect();
@@ -45,9 +44,8 @@ fn map_frame(c: &mut Criterion) {
 /// The same frame split in two, to see where the time goes.
 fn map_frame_parts(c: &mut Criterion) {
     let data = generate(&DemoParams { seed: 1, practices: 5000, open_trainees: Some(200), years: 2 });
-    let geojson =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/municipalities.geojson"))
-            .expect("the shared municipalities.geojson");
+    let geojson = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/municipalities.geojson"))
+        .expect("the shared municipalities.geojson");
     let rings = parse_boundaries(&geojson, &data.region).expect("boundaries");
     let mut empty = data.clone();
     empty.practices.clear();

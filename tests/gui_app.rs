@@ -287,3 +287,242 @@ fn switching_the_language_relabels_the_window_and_leaves_the_database_alone() {
     assert_eq!(load(&db), before);
     assert_eq!(Store::open(&db).expect("open").audit_log(1000).expect("audit").len(), audit_before);
 }
+
+#[test]
+fn a_boundary_file_without_the_regions_municipalities_is_refused_with_a_reason_and_stores_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let file = dir.path().join("copenhagen.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"lau_1":"101"},
+            "geometry":{"type":"Polygon","coordinates":[[[12.5,55.6],[12.6,55.6],[12.6,55.7],[12.5,55.6]]]}}]}"#,
+    )
+    .expect("write");
+    let mut app = App::with_path_on(&db, demo_round_date());
+    tutorfordeling::ui::app::import_boundaries(&mut app.state, &file);
+    let error = app.state.error.clone().expect("refused");
+    assert!(error.contains("Region Midtjylland"), "{error}");
+    std::fs::write(&file, "not json").expect("write");
+    tutorfordeling::ui::app::import_boundaries(&mut app.state, &file);
+    let error = app.state.error.clone().expect("refused");
+    assert!(error.contains("GeoJSON"), "{error}");
+    assert!(Store::open(&db).expect("open").boundaries().expect("rings").is_empty());
+}
+
+/// Writes a lock row as another running program would (the reliability tests do the same).
+fn plant_lock(db: &Path, host: &str, pid: u32) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.execute(
+        "INSERT OR REPLACE INTO instance_lock(id, host, boot_id, os_user, pid, proc_start, started)
+         VALUES (1, ?1, '', 'kirsten', ?2, NULL, '2026-11-02T08:15:00')",
+        rusqlite::params![host, pid],
+    )
+    .expect("plant lock");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_held_by_another_instance_opens_read_only_on_request_and_refuses_a_drop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    // The test runner that started this process is alive, on this host.
+    let holder = std::os::unix::process::parent_id();
+    plant_lock(&db, &tutorfordeling::store::lock::host_name(), holder);
+    let before = load(&db);
+    let mut h = harness(&db);
+
+    // The dialog names who holds the file; nothing is open behind it yet.
+    h.get_by_label("Filen er i brug");
+    h.get_by_label_contains(&format!("kirsten på {}", tutorfordeling::store::lock::host_name()));
+    h.get_by_label_contains(&format!("proces {holder}, siden 02-11-2026 08:15"));
+    assert!(h.state().state.store.is_none());
+    h.get_by_label("Åbn skrivebeskyttet").click();
+    h.run_ok();
+    assert!(h.state().state.is_read_only());
+    h.get_by_label("Skrivebeskyttet: ændringer kan ikke gemmes");
+    assert!(h.query_by_label("Filen er i brug").is_none());
+
+    // A drop on a practice where the trainee may go is refused with a clear message.
+    let t = first_in_queue(&before);
+    let (_, target) = practice_on_map(&h, &before, &t, true);
+    let from = queue_row(&h, &t.name);
+    drag(&mut h, from, target);
+    let error = h.state().state.error.clone().expect("refused");
+    assert!(error.contains("skrivebeskyttet"), "{error}");
+    h.get_by_label_contains("Filen er åbnet skrivebeskyttet");
+    assert_eq!(load(&db), before, "nothing was written");
+    let lock = Store::open(&db).expect("open").lock_holder().expect("lock").expect("still held");
+    assert_eq!(lock.pid, holder, "the other program keeps its lock");
+}
+
+#[test]
+fn taking_over_a_held_file_gives_this_program_the_lock_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    plant_lock(&db, "pc-ved-siden-af", 4242);
+    let mut h = harness(&db);
+    h.get_by_label_contains("kirsten på pc-ved-siden-af");
+    h.get_by_label("Overtag").click();
+    h.run_ok();
+    assert!(!h.state().state.is_read_only());
+    let lock = Store::open(&db).expect("open").lock_holder().expect("lock").expect("held");
+    assert_eq!(lock.pid, std::process::id());
+    // The banner says whose lock was taken, and closes.
+    h.get_by_label_contains("Du overtog filen fra kirsten");
+    h.get_by_label("Luk").click();
+    h.run_ok();
+    assert!(h.query_by_label_contains("Du overtog filen").is_none());
+}
+
+#[test]
+fn restoring_a_backup_from_the_file_menu_brings_back_its_data_after_a_confirmation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    // Opening makes the first backup; a script then places a trainee behind the program's back.
+    let mut h = harness(&db);
+    let backups = tutorfordeling::store::list_backups(&db).expect("backups");
+    assert_eq!(backups.len(), 1, "one backup on open");
+    {
+        let mut script = Store::open(&db).expect("open");
+        let data = script.load().expect("load");
+        let t = first_in_queue(&data);
+        let rules = RuleContext::new(&data);
+        let p = data.practices.iter().find(|p| rules.check(&t, p, t.period(), None).is_empty()).expect("feasible");
+        let placement = tutorfordeling::domain::model::Placement {
+            trainee_id: t.id.clone(),
+            practice_id: p.id.clone(),
+            start: t.start,
+            end: t.end,
+            pinned: false,
+            overrides: Vec::new(),
+            reason: None,
+        };
+        script.execute(&tutorfordeling::domain::command::Command::Place { placement }).expect("place");
+    }
+    assert_ne!(load(&db).placements, before.placements);
+
+    h.get_by_label("Filer").click();
+    h.run_ok();
+    h.get_by_label("Gendan fra sikkerhedskopi…").click();
+    h.run_ok();
+    h.get_by_label(&backups[0].made);
+    h.get_by_label(&format!("#{}", backups[0].audit_id));
+    h.get_by_label("Gendan").click();
+    h.run_ok();
+    // Nothing happens before the confirmation.
+    h.get_by_label("Gendan denne sikkerhedskopi?");
+    assert_ne!(load(&db).placements, before.placements);
+    h.get_by_label("Ja, gendan").click();
+    h.run_ok();
+
+    assert_eq!(load(&db), before, "the backup's data is back");
+    assert_eq!(h.state().state.data, before, "and on screen");
+    assert!(h.state().state.error.is_none(), "{:?}", h.state().state.error);
+    assert!(h.state().state.status.contains("Gendannet fra"), "{}", h.state().state.status);
+    // The version that was replaced is kept as a backup too, and the program holds the file again.
+    assert!(tutorfordeling::store::list_backups(&db).expect("backups").len() >= 2);
+    let lock = Store::open(&db).expect("open").lock_holder().expect("lock").expect("held");
+    assert_eq!(lock.pid, std::process::id());
+}
+
+#[test]
+fn the_intro_round_from_a_ranking_shows_deadlines_reruns_after_a_decline_and_stores_the_accepted_offers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let rules = RuleContext::new(&before);
+    let applicants: Vec<Trainee> = before
+        .open_trainees()
+        .into_iter()
+        .filter(|t| t.kind == tutorfordeling::domain::model::TraineeType::Intro)
+        .take(3)
+        .cloned()
+        .collect();
+    assert!(!applicants.is_empty(), "the demo has open intro trainees");
+    let mut csv = String::from("rank;trainee_id;priorities\n");
+    for (i, t) in applicants.iter().enumerate() {
+        let wishes: Vec<&str> = before
+            .practices
+            .iter()
+            .filter(|p| rules.check(t, p, t.period(), Some(&t.id)).is_empty())
+            .take(3)
+            .map(|p| p.id.as_str())
+            .collect();
+        csv.push_str(&format!("{};{};{}\n", i + 1, t.id, wishes.join("|")));
+    }
+    let ranking = dir.path().join("ranking.csv");
+    std::fs::write(&ranking, csv).expect("write ranking");
+
+    let mut h = harness(&db);
+    h.get_by_label("Introrunde fra rangliste…");
+    h.state_mut().open_intro_ranking(&ranking);
+    h.run_ok();
+    assert!(h.state().state.error.is_none(), "{:?}", h.state().state.error);
+    h.get_by_label("Introrunde");
+    let first = h.state().queue.intro_assignments();
+    assert!(!first.is_empty(), "the round makes offers");
+    // The answer deadline is five working days after today, in Danish dates.
+    let deadline = tutorfordeling::domain::holidays::add_working_days(
+        demo_round_date(),
+        tutorfordeling::domain::intro::ANSWER_WORKING_DAYS,
+    );
+    assert!(h.get_all_by_label(&tutorfordeling::ui::i18n::date(deadline)).count() >= first.len());
+
+    // The first applicant declines: the round runs again without that offer.
+    h.get_all_by_label("Afslået").next().expect("a decline button").click();
+    h.run_ok();
+    let second = h.state().queue.intro_assignments();
+    assert!(!second.contains(&first[0]), "the declined offer is not made again: {second:?}");
+    assert_eq!(load(&db), before, "nothing is stored before acceptance");
+
+    h.get_by_label("Acceptér").click();
+    h.run_ok();
+    let after = load(&db);
+    assert_eq!(after.placements.len(), before.placements.len() + second.len());
+    for (trainee_id, practice_id) in &second {
+        let t = before.trainee(trainee_id).expect("trainee");
+        let placed = after.placement_of(trainee_id).expect("placed");
+        assert_eq!((&placed.practice_id, placed.start, placed.end), (practice_id, t.start, t.end));
+    }
+    assert!(h.query_by_label("Introrunde").is_none(), "the window closes after acceptance");
+}
+
+/// Overwrites every third page after the second with junk, as the reliability tests do.
+fn damage(db: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    let len = std::fs::metadata(db).expect("meta").len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).expect("open");
+    let page = 4096;
+    let mut offset = 2 * page;
+    while offset + page < len {
+        f.seek(SeekFrom::Start(offset)).expect("seek");
+        f.write_all(&vec![0xA5; page as usize]).expect("write");
+        offset += 3 * page;
+    }
+    f.sync_all().expect("sync");
+}
+
+#[test]
+fn a_damaged_file_offers_its_newest_good_backup_and_opens_it_restored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let good = {
+        let store = Store::open(&db).expect("open");
+        store.backup_now(10).expect("backup");
+        store.load().expect("load")
+    };
+    damage(&db);
+
+    let mut h = harness(&db);
+    h.get_by_label("Filen er beskadiget");
+    assert!(h.state().state.store.is_none());
+    h.get_by_label("Gendan nyeste gode sikkerhedskopi").click();
+    h.run_ok();
+    assert!(h.state().state.error.is_none(), "{:?}", h.state().state.error);
+    assert!(h.query_by_label("Filen er beskadiget").is_none());
+    assert_eq!(h.state().state.data, good, "the restored data is on screen");
+    assert_eq!(load(&db), good);
+    assert!(h.state().state.status.contains("den beskadigede fil er flyttet til"), "{}", h.state().state.status);
+}

@@ -8,9 +8,10 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::command::Command;
-use crate::store::Store;
+use crate::store::{OpenOptions, Store, StoreError};
 
 use super::fairness::FairnessPanel;
+use super::files::BackupsWindow;
 use super::finance::FinancePanel;
 use super::i18n::{self, Lang};
 use super::map::MapPanel;
@@ -25,8 +26,10 @@ pub fn default_demo_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("tutorfordeling-demo.sqlite"))
 }
 
-/// Opens `path`, creating the demo region there first when it is the default and missing.
-pub fn open_or_create_demo(path: &Path) -> anyhow::Result<Store> {
+/// Opens `path` as `options` say, creating the demo region there first when it is the default
+/// and missing. The desktop program opens with `OpenOptions::instance()`: the instance lock and a
+/// backup on open.
+pub fn open_or_create_demo(path: &Path, options: &OpenOptions) -> Result<Store, StoreError> {
     if !path.exists() && path == default_demo_path() {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -34,9 +37,8 @@ pub fn open_or_create_demo(path: &Path) -> anyhow::Result<Store> {
         let data = crate::demo::generate(&crate::demo::DemoParams::default());
         let mut store = Store::create(path, &data.region)?;
         crate::demo::store_demo(&mut store, &data)?;
-        return Ok(store);
     }
-    Ok(Store::open(path)?)
+    Store::open_with(path, options)
 }
 
 /// What eframe remembers between runs (the panel layout is in egui's own memory).
@@ -59,6 +61,7 @@ pub struct App {
     pub roster: RosterPanel,
     pub fairness: FairnessPanel,
     pub finance: FinancePanel,
+    pub backups: BackupsWindow,
     applied_dark: Option<bool>,
 }
 
@@ -93,6 +96,7 @@ impl App {
             roster: RosterPanel::default(),
             fairness: FairnessPanel::default(),
             finance: FinancePanel::default(),
+            backups: BackupsWindow::default(),
             applied_dark: None,
         }
     }
@@ -100,6 +104,12 @@ impl App {
     /// The suggested round's proposals on show, as (trainee id, practice id).
     pub fn queue_proposals(&self) -> Vec<(String, String)> {
         self.queue.proposals()
+    }
+
+    /// Runs the intro round on the ranking CSV at `path`, as "Introrunde fra rangliste…" does
+    /// after its file dialog (tests drive it here: a native dialog cannot be clicked).
+    pub fn open_intro_ranking(&mut self, path: &Path) {
+        self.queue.open_intro_ranking(path, &mut self.state);
     }
 
     /// Draws the whole window into `ui` (eframe calls it each frame; so do the tests).
@@ -110,6 +120,9 @@ impl App {
         }
         self.shortcuts(ui);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        if !self.state.notices.is_empty() {
+            egui::Panel::top("notices").show(ui, |ui| super::files::notices_ui(ui, &mut self.state));
+        }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("queue")
             .resizable(true)
@@ -139,6 +152,8 @@ impl App {
                 Tab::Finance => self.finance.ui(ui, &mut self.state),
             }
         });
+        self.backups.ui(ui.ctx(), &mut self.state);
+        super::files::open_prompt_ui(ui.ctx(), &mut self.state);
         override_dialog_ui(ui.ctx(), &mut self.state);
         error_dialog_ui(ui.ctx(), &mut self.state);
     }
@@ -160,7 +175,9 @@ impl App {
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
         let state = &mut self.state;
+        let backups = &mut self.backups;
         egui::MenuBar::new().ui(ui, |ui| {
+            let writable = !state.is_read_only();
             ui.menu_button(state.t("Filer", "File"), |ui| {
                 if ui.button(state.t("Ny…", "New…")).clicked() {
                     ui.close();
@@ -180,8 +197,12 @@ impl App {
                         save_copy(state, &path);
                     }
                 }
+                if ui.button(state.t("Gendan fra sikkerhedskopi…", "Restore from backup…")).clicked() {
+                    ui.close();
+                    backups.open(state);
+                }
                 ui.separator();
-                if ui.button(state.t("Importér CSV…", "Import CSV…")).clicked() {
+                if ui.add_enabled(writable, egui::Button::new(state.t("Importér CSV…", "Import CSV…"))).clicked() {
                     ui.close();
                     if let Some(files) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).pick_files() {
                         import_csv(state, &files);
@@ -193,7 +214,13 @@ impl App {
                         export_csv(state, &dir);
                     }
                 }
-                if ui.button(state.t("Importér kommunegrænser…", "Import municipality boundaries…")).clicked() {
+                if ui
+                    .add_enabled(
+                        writable,
+                        egui::Button::new(state.t("Importér kommunegrænser…", "Import municipality boundaries…")),
+                    )
+                    .clicked()
+                {
                     ui.close();
                     if let Some(path) = rfd::FileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).pick_file() {
                         import_boundaries(state, &path);
@@ -269,7 +296,14 @@ impl App {
                 state.t("forløb", "placements")
             ));
             ui.separator();
-            ui.label(state.t("Alle ændringer er gemt", "All changes saved"));
+            if state.is_read_only() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    state.t("Skrivebeskyttet: ændringer kan ikke gemmes", "Read-only: changes cannot be saved"),
+                );
+            } else {
+                ui.label(state.t("Alle ændringer er gemt", "All changes saved"));
+            }
             if let Some(busy) = &state.busy {
                 ui.separator();
                 ui.spinner();
@@ -318,6 +352,9 @@ fn save_copy(state: &mut AppState, path: &Path) {
 
 /// Import CSV through the CLI's path: the tables are recognised by file name.
 pub fn import_csv(state: &mut AppState, files: &[PathBuf]) {
+    if !state.may_write() {
+        return;
+    }
     let mut wanted = crate::store::csv::ImportFiles::default();
     for f in files {
         let name = f.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
@@ -377,9 +414,12 @@ fn export_csv(state: &mut AppState, dir: &Path) {
 
 /// "Importér kommunegrænser…": parse the GeoJSON, store the rings, redraw the map.
 pub fn import_boundaries(state: &mut AppState, path: &Path) {
-    let result = std::fs::read_to_string(path)
+    if !state.may_write() {
+        return;
+    }
+    let result = std::fs::read(path)
         .map_err(anyhow::Error::from)
-        .and_then(|text| super::boundaries::parse_boundaries(&text, &state.data.region));
+        .and_then(|bytes| Ok(crate::store::boundaries::parse_boundaries(&bytes, &state.data.region)?));
     let rings = match result {
         Ok(r) => r,
         Err(e) => {

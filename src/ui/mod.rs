@@ -5,10 +5,11 @@
 //! i.e. the store's one command path.
 
 pub mod app;
-pub mod boundaries;
 pub mod fairness;
+pub mod files;
 pub mod finance;
 pub mod i18n;
+pub mod intro;
 pub mod job;
 pub mod map;
 pub mod queue;

@@ -7,6 +7,7 @@ use chrono::{Months, NaiveDate};
 use crate::domain::model::{Trainee, TraineeType};
 
 use super::i18n;
+use super::intro::IntroPanel;
 use super::rounds::RoundPanel;
 use super::state::{AppState, DraggedTrainee, Selection};
 
@@ -15,6 +16,7 @@ use super::state::{AppState, DraggedTrainee, Selection};
 pub struct QueuePanel {
     search: String,
     round: RoundPanel,
+    intro: IntroPanel,
 }
 
 /// The day by which a trainee should be placed.
@@ -28,7 +30,19 @@ impl QueuePanel {
         self.round.proposals()
     }
 
+    /// The intro round's offers on show, as (trainee id, practice id).
+    pub fn intro_assignments(&self) -> Vec<(String, String)> {
+        self.intro.assignments()
+    }
+
+    /// Runs the intro round on the ranking CSV at `path` (what the button does after its file
+    /// dialog).
+    pub fn open_intro_ranking(&mut self, path: &std::path::Path, state: &mut AppState) {
+        self.intro.open_ranking(path, state);
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        self.intro.window_ui(ui.ctx(), state);
         ui.heading(state.t("Kø: uden praksis", "Queue: not placed"));
         ui.horizontal(|ui| {
             let label = ui.label(state.t("Søg", "Search"));
@@ -66,6 +80,9 @@ impl QueuePanel {
                 of_kind.sort_by(|a, b| deadline(a).cmp(&deadline(b)).then(a.id.cmp(&b.id)));
                 let header = format!("{} ({})", state.lang.kind(kind), of_kind.len());
                 egui::CollapsingHeader::new(header).id_salt(("queue", kind.key())).default_open(true).show(ui, |ui| {
+                    if kind == TraineeType::Intro {
+                        self.intro.button_ui(ui, state);
+                    }
                     let mut last_month = None;
                     for t in of_kind {
                         let d = deadline(t);

@@ -10,8 +10,9 @@ use crate::domain::command::{Command, CommandError};
 use crate::domain::model::{Dataset, Placement, Rule};
 use crate::domain::region::Region;
 use crate::domain::rules::{RuleContext, Violation};
-use crate::store::{BoundaryRing, Store, StoreError};
+use crate::store::{BoundaryRing, OpenOptions, Store, StoreError};
 
+use super::files::OpenPrompt;
 use super::i18n::Lang;
 
 /// The centre tabs.
@@ -90,6 +91,11 @@ pub struct AppState {
     pub recent: Vec<PathBuf>,
     /// Background work running, for the status bar.
     pub busy: Option<String>,
+    /// A file that did not open as asked: held by another instance, or damaged.
+    pub open_prompt: Option<OpenPrompt>,
+    /// What the user should know about the open file (network drive, a lock taken over); each
+    /// shows once, in a banner the user closes.
+    pub notices: Vec<String>,
 }
 
 impl AppState {
@@ -112,6 +118,8 @@ impl AppState {
             focus_practice: None,
             recent: Vec::new(),
             busy: None,
+            open_prompt: None,
+            notices: Vec::new(),
         };
         state.switch_to(path);
         state
@@ -128,22 +136,62 @@ impl AppState {
         state
     }
 
-    /// Replaces the open file by `path` (creating the demo region when `path` is its default).
+    /// Replaces the open file by `path` (creating the demo region when `path` is its default),
+    /// with the instance lock; a held or damaged file asks the user first (`open_prompt`).
     pub fn switch_to(&mut self, path: &Path) {
-        match super::app::open_or_create_demo(path) {
+        self.open_with(path, &OpenOptions::instance());
+    }
+
+    /// Replaces the open file by `path` opened as `options` say. The old file stays open when
+    /// the new one does not open.
+    pub fn open_with(&mut self, path: &Path, options: &OpenOptions) {
+        match super::app::open_or_create_demo(path, options) {
             Ok(store) => {
+                self.notices = store.warnings().iter().filter_map(|w| super::files::notice(self.lang, w)).collect();
                 self.store = Some(store);
+                self.open_prompt = None;
                 self.selection = Selection::Nothing;
                 self.reload();
                 self.remember_recent(path);
                 self.status = path.display().to_string();
             }
+            Err(StoreError::HeldBy { path, holder }) => {
+                self.open_prompt = Some(OpenPrompt::Held { path, holder: *holder });
+            }
+            Err(StoreError::Damaged { path, problem, newest_good_backup }) => {
+                self.open_prompt = Some(OpenPrompt::Damaged { path, problem, newest_good_backup });
+            }
             Err(e) => {
-                let msg = format!("{} {}: {e:#}", self.lang.t("Kan ikke åbne", "Cannot open"), path.display());
+                let msg = format!("{} {}: {e}", self.lang.t("Kan ikke åbne", "Cannot open"), path.display());
                 self.status = msg.clone();
                 self.error = Some(msg);
             }
         }
+    }
+
+    /// Whether the open file is read-only (another instance holds it).
+    pub fn is_read_only(&self) -> bool {
+        self.store.as_ref().is_some_and(Store::is_read_only)
+    }
+
+    /// Whether a write may go ahead; if not, says why in the error window.
+    pub fn may_write(&mut self) -> bool {
+        if self.store.is_none() {
+            self.error = Some(self.lang.t("Ingen fil er åben", "No file is open").to_string());
+            return false;
+        }
+        if self.is_read_only() {
+            self.error = Some(
+                self.lang
+                    .t(
+                        "Filen er åbnet skrivebeskyttet, fordi et andet program har den åben: intet blev gemt.",
+                        "The file is open read-only because another program has it open: nothing was saved.",
+                    )
+                    .to_string(),
+            );
+            return false;
+        }
+        true
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -175,10 +223,10 @@ impl AppState {
 
     /// The one write path: `Store::execute`, then reload. Errors go to the error window.
     pub fn execute(&mut self, cmd: &Command) -> bool {
-        let Some(store) = &mut self.store else {
-            self.error = Some(self.lang.t("Ingen fil er åben", "No file is open").to_string());
+        if !self.may_write() {
             return false;
-        };
+        }
+        let Some(store) = &mut self.store else { return false };
         match store.execute(cmd) {
             Ok(_) => {
                 self.status = format!("{}: {}", self.lang.t("Gemt", "Saved"), cmd.summary());
@@ -202,6 +250,9 @@ impl AppState {
     }
 
     pub fn undo(&mut self) {
+        if !self.may_write() {
+            return;
+        }
         let Some(store) = &mut self.store else { return };
         match store.undo() {
             Ok(summary) => {
@@ -213,6 +264,9 @@ impl AppState {
     }
 
     pub fn redo(&mut self) {
+        if !self.may_write() {
+            return;
+        }
         let Some(store) = &mut self.store else { return };
         match store.redo() {
             Ok(summary) => {
@@ -224,7 +278,7 @@ impl AppState {
     }
 
     pub fn can_undo_redo(&self) -> (bool, bool) {
-        self.store.as_ref().and_then(|s| s.can_undo_redo().ok()).unwrap_or((false, false))
+        self.store.as_ref().filter(|s| !s.is_read_only()).and_then(|s| s.can_undo_redo().ok()).unwrap_or((false, false))
     }
 
     /// Rules H1–H9 and the score of every practice for one trainee: run once when a drag starts.
