@@ -57,9 +57,13 @@ impl std::fmt::Display for Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         match e {
-            StoreError::Exists(_) | StoreError::Missing(_) | StoreError::NotOurs(_) | StoreError::TooNew { .. } => {
-                Failure::BadInput(e.to_string())
-            }
+            StoreError::Exists(_)
+            | StoreError::Missing(_)
+            | StoreError::NotOurs(_)
+            | StoreError::TooNew { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::HeldBy { .. }
+            | StoreError::ReadOnly(_) => Failure::BadInput(e.to_string()),
             StoreError::Command(CommandError::Refused(_)) => Failure::Refused(e.to_string()),
             StoreError::Command(CommandError::Invalid(_)) | StoreError::Undo(_) => Failure::BadInput(e.to_string()),
             other => Failure::Unexpected(other.into()),
@@ -366,7 +370,7 @@ pub fn run(cmd: Cmd) -> CliResult {
         Cmd::Import { db, practices, trainees, placements, pauses, update } => {
             let files = ImportFiles { practices, trainees, placements, pauses };
             let input = files.read()?;
-            let mut store = Store::open(&db)?;
+            let mut store = open_store(&db)?;
             let report = store.write_batch(|existing| parse_import(&input, existing, update)).map_err(|e| match e {
                 BatchError::Rejected(csv) => Failure::from(csv),
                 BatchError::Store(s) => Failure::from(s),
@@ -388,7 +392,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             let name = geojson.display().to_string();
             let bytes =
                 std::fs::read(&geojson).map_err(|e| Failure::BadInput(format!("{name}: cannot read the file: {e}")))?;
-            let mut store = Store::open(&db)?;
+            let mut store = open_store(&db)?;
             let rings = crate::store::boundaries::parse_boundaries(&bytes, &store.load()?.region)
                 .map_err(|e| Failure::BadInput(format!("{name}: {e}")))?;
             let n = store.replace_boundaries(&rings)?;
@@ -396,7 +400,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Export { db, out } => {
-            let store = Store::open(&db)?;
+            let store = open_store(&db)?;
             let data = store.load()?;
             for p in export_all(&data, &out)? {
                 eprintln!("wrote {}", p.display());
@@ -404,7 +408,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Place { db, trainee_id, practice_id, from, to, overrides, reason } => {
-            let mut store = Store::open(&db)?;
+            let mut store = open_store(&db)?;
             let data = store.load()?;
             let trainee = data
                 .trainee(&trainee_id)
@@ -430,23 +434,23 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Unplace { db, trainee_id } => {
-            let mut store = Store::open(&db)?;
+            let mut store = open_store(&db)?;
             store.execute(&Command::Unplace { trainee_id: trainee_id.clone() })?;
             println!("unplaced {trainee_id}");
             Ok(())
         }
         Cmd::Undo { db } => {
-            let s = Store::open(&db)?.undo()?;
+            let s = open_store(&db)?.undo()?;
             println!("undone: {s}");
             Ok(())
         }
         Cmd::Redo { db } => {
-            let s = Store::open(&db)?.redo()?;
+            let s = open_store(&db)?.redo()?;
             println!("redone: {s}");
             Ok(())
         }
         Cmd::Log { db, limit } => {
-            let store = Store::open(&db)?;
+            let store = open_store(&db)?;
             let mut out = std::io::stdout().lock();
             for e in store.audit_log(limit)? {
                 writeln!(
@@ -506,9 +510,19 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> CliResult {
     Ok(())
 }
 
+/// Opens a region file as scripts do (no instance lock; a backup at most every 10 minutes) and
+/// tells stderr what the store warns about, e.g. a network drive.
+pub(crate) fn open_store(db: &Path) -> Result<Store, Failure> {
+    let store = Store::open(db)?;
+    for w in store.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(store)
+}
+
 /// Opens the store and loads the data, for read-only commands.
 pub(crate) fn load(db: &Path) -> Result<(Store, crate::domain::model::Dataset), Failure> {
-    let store = Store::open(db)?;
+    let store = open_store(db)?;
     let data = store.load()?;
     Ok((store, data))
 }
