@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use super::{CliResult, Failure, Format, arg_months, load, print_json, today};
 use crate::domain::command::Command;
 use crate::domain::intro::intro_round as run_intro;
-use crate::domain::model::{Placement, Practice, Trainee, TraineeType};
+use crate::domain::model::{Practice, Trainee, TraineeType};
 use crate::domain::room::{Area, room_for};
 use crate::domain::rules::{EngineError, RuleContext, check_all};
 use crate::domain::suggest::suggest as run_suggest;
@@ -184,22 +184,7 @@ pub fn intro_round(
         _ => print!("{}", round.to_text()),
     }
     if apply && !round.assignments.is_empty() {
-        let placements = round
-            .assignments
-            .iter()
-            .filter_map(|a| {
-                let t = data.trainee(&a.trainee_id)?;
-                Some(Placement {
-                    trainee_id: a.trainee_id.clone(),
-                    practice_id: a.practice_id.clone(),
-                    start: t.start,
-                    end: t.end,
-                    pinned: false,
-                    overrides: Vec::new(),
-                    reason: None,
-                })
-            })
-            .collect();
+        let placements = round.to_placements(&data);
         store.execute(&Command::AcceptRound { placements })?;
         eprintln!("stored {} intro placements", round.assignments.len());
     }

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::dates::{Period, danish};
 use super::holidays::add_working_days;
-use super::model::{Dataset, Practice, Trainee, TraineeType};
+use super::model::{Dataset, Placement, Practice, Trainee, TraineeType};
 
 /// DOMAIN.md §3.2: working days an applicant has to answer an offer, after the offer day.
 pub const ANSWER_WORKING_DAYS: u32 = 5;
@@ -315,6 +315,25 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 impl IntroRound {
+    /// The accepted offers as placements for the trainees' whole periods (`--apply`, "Acceptér").
+    pub fn to_placements(&self, data: &Dataset) -> Vec<Placement> {
+        self.assignments
+            .iter()
+            .filter_map(|a| {
+                let t = data.trainee(&a.trainee_id)?;
+                Some(Placement {
+                    trainee_id: a.trainee_id.clone(),
+                    practice_id: a.practice_id.clone(),
+                    start: t.start,
+                    end: t.end,
+                    pinned: false,
+                    overrides: Vec::new(),
+                    reason: None,
+                })
+            })
+            .collect()
+    }
+
     /// The round as a readable report for `intro-round --format text`.
     pub fn to_text(&self) -> String {
         let mut out = String::new();

@@ -4,7 +4,7 @@
 use chrono::Datelike;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
-use crate::domain::dates::{Period, YearMonth};
+use crate::domain::dates::Period;
 use crate::domain::fairness::{FairnessReview, fairness_review};
 use crate::domain::model::TraineeType;
 
@@ -28,18 +28,13 @@ impl FairnessPanel {
             self.from = format!("{}-01", state.today.year() - years);
             self.to = format!("{}-{:02}", state.today.year(), state.today.month());
         }
-        match (YearMonth::parse(&self.from), YearMonth::parse(&self.to)) {
-            (Ok(f), Ok(t)) if f <= t => {
+        match state.month_range(&self.from, &self.to) {
+            Ok((f, t)) => {
                 self.error = None;
                 Some(Period::of_months(f, t))
             }
-            (Err(e), _) | (_, Err(e)) => {
-                self.error = Some(e.to_string());
-                None
-            }
-            _ => {
-                self.error =
-                    Some(state.t("Perioden slutter før den begynder", "The period ends before it starts").into());
+            Err(e) => {
+                self.error = Some(e);
                 None
             }
         }

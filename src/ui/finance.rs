@@ -60,18 +60,13 @@ impl FinancePanel {
             self.from = format!("{}-01", state.today.year());
             self.to = format!("{}-12", state.today.year());
         }
-        match (YearMonth::parse(&self.from), YearMonth::parse(&self.to)) {
-            (Ok(f), Ok(t)) if f <= t => {
+        match state.month_range(&self.from, &self.to) {
+            Ok((f, t)) => {
                 self.error = None;
                 Some((f, t))
             }
-            (Err(e), _) | (_, Err(e)) => {
-                self.error = Some(e.to_string());
-                None
-            }
-            _ => {
-                self.error =
-                    Some(state.t("Perioden slutter før den begynder", "The period ends before it starts").into());
+            Err(e) => {
+                self.error = Some(e);
                 None
             }
         }

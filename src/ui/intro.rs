@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::command::Command;
 use crate::domain::intro::{IntroRound, RankingRow, intro_round};
-use crate::domain::model::{Placement, Practice, Trainee};
+use crate::domain::model::{Practice, Trainee};
 use crate::domain::rules::RuleContext;
 use crate::store::csv::{CsvError, parse_ranking};
 
@@ -187,22 +187,7 @@ impl IntroPanel {
             session.run(state);
         }
         if accept && let Ok(round) = &session.round {
-            let placements: Vec<Placement> = round
-                .assignments
-                .iter()
-                .filter_map(|a| {
-                    let t = state.data.trainee(&a.trainee_id)?;
-                    Some(Placement {
-                        trainee_id: a.trainee_id.clone(),
-                        practice_id: a.practice_id.clone(),
-                        start: t.start,
-                        end: t.end,
-                        pinned: false,
-                        overrides: Vec::new(),
-                        reason: None,
-                    })
-                })
-                .collect();
+            let placements = round.to_placements(&state.data);
             let count = placements.len();
             if state.execute(&Command::AcceptRound { placements }) {
                 state.status = format!("{count} {}", state.t("introforløb gemt", "intro placements stored"));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::domain::command::{Command, CommandError};
+use crate::domain::dates::YearMonth;
 use crate::domain::model::{Dataset, Placement, Rule};
 use crate::domain::region::Region;
 use crate::domain::rules::{RuleContext, Violation};
@@ -363,6 +364,15 @@ impl AppState {
 
     pub fn t(&self, danish: &'static str, english: &'static str) -> &'static str {
         self.lang.t(danish, english)
+    }
+
+    /// The months typed into a panel's `from`/`to` fields, or why they are not a period.
+    pub fn month_range(&self, from: &str, to: &str) -> Result<(YearMonth, YearMonth), String> {
+        match (YearMonth::parse(from), YearMonth::parse(to)) {
+            (Ok(f), Ok(t)) if f <= t => Ok((f, t)),
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            _ => Err(self.t("Perioden slutter før den begynder", "The period ends before it starts").into()),
+        }
     }
 }
 
