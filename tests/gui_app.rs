@@ -117,6 +117,24 @@ fn dragging_a_trainee_onto_a_practice_on_the_map_places_them() {
 }
 
 #[test]
+fn with_the_base_map_on_and_no_tile_server_the_map_still_takes_a_drop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let t = first_in_queue(&before);
+    let mut h = harness(&db);
+    h.get_by_label("Baggrundskort (OpenStreetMap)").click();
+    h.run_ok();
+    assert!(h.state().map.show_tiles);
+    // Tiles cannot load here (no network); walkers fetches in the background and the frame goes on.
+    let (index, target) = practice_on_map(&h, &before, &t, true);
+    let from = queue_row(&h, &t.name);
+    drag(&mut h, from, target);
+    let after = load(&db);
+    assert_eq!(after.placement_of(&t.id).map(|p| p.practice_id.as_str()), Some(before.practices[index].id.as_str()));
+}
+
+#[test]
 fn a_refused_drop_names_its_rule_and_an_override_needs_a_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = demo_db(dir.path());

@@ -35,6 +35,12 @@ pub struct MapPanel {
     fitted: bool,
     /// "Find": practices whose name, id or municipality contain it are ringed on the map.
     search: String,
+    /// Draw OpenStreetMap tiles under the region (needs the network; off by default so the map
+    /// is the same offline and online).
+    pub show_tiles: bool,
+    /// Made on first use: walkers' HTTP tile source with its disk cache. Offline its requests
+    /// fail in the background and the plain background shows; it never blocks a frame.
+    tiles: Option<walkers::HttpTiles>,
 }
 
 impl Default for MapPanel {
@@ -51,6 +57,8 @@ impl Default for MapPanel {
             hovered: None,
             fitted: false,
             search: String::new(),
+            show_tiles: false,
+            tiles: None,
         }
     }
 }
@@ -417,7 +425,14 @@ impl MapPanel {
                 // Ringing thousands of markers would hide the map; the count still tells.
                 highlighted.extend(found.into_iter().take(500));
             }
+            ui.checkbox(&mut self.show_tiles, state.t("Baggrundskort (OpenStreetMap)", "Base map (OpenStreetMap)"));
         });
+        if self.show_tiles && self.tiles.is_none() {
+            let cache = directories::ProjectDirs::from("dk", "Region Midtjylland", "tutorfordeling")
+                .map(|d| d.cache_dir().join("tiles"));
+            let options = walkers::HttpOptions { cache, ..Default::default() };
+            self.tiles = Some(walkers::HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone()));
+        }
         let pointer = ctx.input(|i| i.pointer.interact_pos().or(i.pointer.hover_pos()));
         let dark = ui.visuals().dark_mode;
         let text_colour = if dark { Color32::from_gray(220) } else { Color32::from_gray(40) };
@@ -427,7 +442,11 @@ impl MapPanel {
         let geometry = self.geometry.as_ref();
         let mut hovered = None;
         let mut transform = None;
-        let map = walkers::Map::new(None, &mut self.memory, lat_lon(REGION_CENTRE.0, REGION_CENTRE.1));
+        let tiles: Option<&mut dyn walkers::Tiles> = match (&mut self.tiles, self.show_tiles) {
+            (Some(t), true) => Some(t),
+            _ => None,
+        };
+        let map = walkers::Map::new(tiles, &mut self.memory, lat_lon(REGION_CENTRE.0, REGION_CENTRE.1));
         let response = map
             .show(ui, |ui, _response, projector, _memory| {
                 let Some(geometry) = geometry else { return };
@@ -459,7 +478,7 @@ impl MapPanel {
         self.hovered = hovered;
 
         // Legend and attribution.
-        legend_ui(ui, response.rect, state, dragged.is_some());
+        legend_ui(ui, response.rect, state, dragged.is_some(), self.show_tiles);
 
         if let Some(index) = hovered {
             if let Some(practice) = state.data.practices.get(index) {
@@ -535,7 +554,7 @@ fn tooltip_ui(ui: &mut egui::Ui, state: &AppState, index: usize, practice: &Prac
     }
 }
 
-fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool) {
+fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool, osm_tiles: bool) {
     let painter = ui.painter_at(map_rect);
     let mut y = map_rect.top() + 10.0;
     let x = map_rect.left() + 10.0;
@@ -589,11 +608,20 @@ fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool
                 font.clone(),
                 text,
             );
-        } else {
+        }
+        // Attribution for what is drawn: the boundaries' source and, with tiles, OpenStreetMap.
+        let mut sources = Vec::new();
+        if !state.boundaries.is_empty() {
+            sources.push("Grænser: Geodatastyrelsen & Danske Kommuner");
+        }
+        if osm_tiles {
+            sources.push("Kort: © OpenStreetMap contributors");
+        }
+        if !sources.is_empty() {
             painter.text(
                 Pos2::new(map_rect.right() - 6.0, map_rect.bottom() - 6.0),
                 egui::Align2::RIGHT_BOTTOM,
-                "Grænser: Geodatastyrelsen & Danske Kommuner",
+                sources.join(" · "),
                 egui::FontId::proportional(10.0),
                 text,
             );
