@@ -215,19 +215,9 @@ mod tests {
         o.options.iter().map(|x| x.practice_id.as_str()).collect()
     }
 
-    /// The contract example after `place EX-F3 EX-P5` (and the two other allowed placements).
-    fn example_after_placing() -> Dataset {
-        let mut data = contract_example();
-        for (t, p) in [("EX-K2", "EX-P7"), ("EX-F2", "EX-P5"), ("EX-F3", "EX-P5")] {
-            let tr = data.trainee(t).expect("trainee").clone();
-            data.placements.push(placement(&tr, p));
-        }
-        data
-    }
-
     #[test]
     fn the_contract_example_offers_p3_p4_and_p6_because_p5_collides() {
-        let data = example_after_placing();
+        let data = placed_example();
         let o = phase3_options(&data, "EX-F3B", today()).expect("options");
         let mut got = ids(&o);
         got.sort();
@@ -251,7 +241,7 @@ mod tests {
 
     #[test]
     fn fewer_options_say_why() {
-        let mut data = example_after_placing();
+        let mut data = placed_example();
         data.practices.retain(|p| p.id != "EX-P3" && p.id != "EX-P4");
         let o = phase3_options(&data, "EX-F3B", today()).expect("options");
         assert_eq!(ids(&o), ["EX-P6"]);
@@ -282,7 +272,7 @@ mod tests {
 
     #[test]
     fn an_agreement_that_breaks_h6_is_rejected_with_the_rule_and_alternatives() {
-        let data = example_after_placing();
+        let data = placed_example();
         let v = review_agreement(&data, "EX-F3B", "EX-P5", today()).expect("verdict");
         assert!(!v.approved);
         assert!(v.reasons.iter().any(|r| r.starts_with("H6:")), "{:?}", v.reasons);
@@ -291,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_sound_agreement_is_approved_with_its_rank() {
-        let data = example_after_placing();
+        let data = placed_example();
         let v = review_agreement(&data, "EX-F3B", "EX-P4", today()).expect("verdict");
         assert!(v.approved, "{:?}", v.reasons);
         assert!(
@@ -308,7 +298,7 @@ mod tests {
     #[test]
     fn a_placed_phase3_trainee_still_gets_options_around_their_own_placement() {
         // EX-F3 holds EX-P5; its own placement neither blocks EX-P5 (H6, H8) nor counts as H9.
-        let data = example_after_placing();
+        let data = placed_example();
         let o = phase3_options(&data, "EX-F3", today()).expect("options");
         assert_eq!(o.options.len(), 3, "{:?}", ids(&o));
         assert_eq!(o.why_fewer, None);

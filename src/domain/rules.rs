@@ -857,6 +857,17 @@ pub(crate) mod test_support {
         ];
         data
     }
+
+    /// The contract example after its three allowed placements (`place EX-K2 EX-P7`,
+    /// `EX-F2 EX-P5`, `EX-F3 EX-P5`).
+    pub fn placed_example() -> Dataset {
+        let mut data = contract_example();
+        for (t, p) in [("EX-K2", "EX-P7"), ("EX-F2", "EX-P5"), ("EX-F3", "EX-P5")] {
+            let tr = data.trainee(t).expect("trainee").clone();
+            data.placements.push(placement(&tr, p));
+        }
+        data
+    }
 }
 
 #[cfg(test)]
@@ -873,16 +884,6 @@ mod tests {
         let ctx = RuleContext::new(data);
         let t = ctx.trainee(trainee).expect("trainee");
         ctx.check_ids(trainee, practice, t.period(), None).expect("known ids")
-    }
-
-    /// The example data after the contract's three allowed placements.
-    fn placed_example() -> Dataset {
-        let mut data = contract_example();
-        for (t, p) in [("EX-K2", "EX-P7"), ("EX-F2", "EX-P5"), ("EX-F3", "EX-P5")] {
-            let tr = data.trainee(t).expect("trainee").clone();
-            data.placements.push(placement(&tr, p));
-        }
-        data
     }
 
     #[test]
