@@ -18,6 +18,9 @@ use tutorfordeling::ui::App;
 use tutorfordeling::ui::queue::deadline;
 use tutorfordeling::ui::state::Tab;
 
+mod util;
+use util::damage;
+
 /// A small deterministic demo region in a temp dir.
 fn demo_db(dir: &Path) -> PathBuf {
     let path = dir.join("demo.sqlite");
@@ -505,21 +508,6 @@ fn the_intro_round_from_a_ranking_shows_deadlines_reruns_after_a_decline_and_sto
         assert_eq!((&placed.practice_id, placed.start, placed.end), (practice_id, t.start, t.end));
     }
     assert!(h.query_by_label("Introrunde").is_none(), "the window closes after acceptance");
-}
-
-/// Overwrites every third page after the second with junk, as the reliability tests do.
-fn damage(db: &Path) {
-    use std::io::{Seek, SeekFrom, Write};
-    let len = std::fs::metadata(db).expect("meta").len();
-    let mut f = std::fs::OpenOptions::new().write(true).open(db).expect("open");
-    let page = 4096;
-    let mut offset = 2 * page;
-    while offset + page < len {
-        f.seek(SeekFrom::Start(offset)).expect("seek");
-        f.write_all(&vec![0xA5; page as usize]).expect("write");
-        offset += 3 * page;
-    }
-    f.sync_all().expect("sync");
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! damaged files, a full disk, old schemas, and undo after a restart.
 
 mod reliability_support;
+mod util;
+
+use util::damage;
 
 use std::path::Path;
 
@@ -220,21 +223,6 @@ fn restoring_a_backup_brings_its_data_back_and_keeps_the_current_file_as_a_backu
     // ...and the restore itself can be undone by restoring the safety backup.
     restore_backup(&db, &safety).expect("restore back");
     assert_eq!(open(&db).load().expect("load"), changed);
-}
-
-/// Overwrites pages in the middle of a closed file with garbage.
-fn damage(db: &Path) {
-    use std::io::{Seek, SeekFrom, Write};
-    let len = std::fs::metadata(db).expect("meta").len();
-    let mut f = std::fs::OpenOptions::new().write(true).open(db).expect("open");
-    let page = 4096;
-    let mut offset = 2 * page;
-    while offset + page < len {
-        f.seek(SeekFrom::Start(offset)).expect("seek");
-        f.write_all(&vec![0xA5; page as usize]).expect("write");
-        offset += 3 * page;
-    }
-    f.sync_all().expect("sync");
 }
 
 #[test]

@@ -5,7 +5,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 
 use super::dates::Period;
@@ -502,19 +501,4 @@ impl Dataset {
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
-
-    /// Index from id to position, for the hot paths of the engine.
-    pub fn index(&self) -> DatasetIndex {
-        DatasetIndex {
-            practice: self.practices.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect(),
-            trainee: self.trainees.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect(),
-        }
-    }
-}
-
-/// Positions of practices and trainees in a `Dataset`, by id.
-#[derive(Clone, Debug, Default)]
-pub struct DatasetIndex {
-    pub practice: HashMap<String, usize>,
-    pub trainee: HashMap<String, usize>,
 }

@@ -30,6 +30,16 @@ fn open_trainee_and_practice(store: &Store) -> (String, String) {
     pair_breaking(&store.load().expect("load"), &[])
 }
 
+/// Places `t` at `p` overriding `rule` with `reason`.
+fn place_overriding(t: &str, p: &str, data: &Dataset, rule: Rule, reason: &str) -> Command {
+    let mut cmd = place(t, p, data);
+    if let Command::Place { placement } = &mut cmd {
+        placement.overrides = vec![rule];
+        placement.reason = Some(reason.into());
+    }
+    cmd
+}
+
 fn place(t: &str, p: &str, data: &Dataset) -> Command {
     let tr = data.trainee(t).expect("trainee");
     Command::Place {
@@ -110,11 +120,7 @@ fn every_write_is_audited_with_user_and_reason() {
     let mut store = example_store(&dir);
     let data = store.load().expect("load");
     let (t, p) = pair_breaking(&data, &[Rule::H3]);
-    let mut cmd = place(&t, &p, &data);
-    if let Command::Place { placement } = &mut cmd {
-        placement.overrides = vec![Rule::H3];
-        placement.reason = Some("agreed with the KBU office".into());
-    }
+    let cmd = place_overriding(&t, &p, &data, Rule::H3, "agreed with the KBU office");
     store.execute(&cmd).expect("place");
     let log = store.audit_log(1).expect("log");
     assert_eq!(log[0].action, "place");
@@ -179,11 +185,7 @@ fn undo_of_an_unplace_restores_the_placement_with_its_override_and_reason() {
     let mut store = example_store(&dir);
     let data = store.load().expect("load");
     let (t, p) = pair_breaking(&data, &[Rule::H3]);
-    let mut cmd = place(&t, &p, &data);
-    if let Command::Place { placement } = &mut cmd {
-        placement.overrides = vec![Rule::H3];
-        placement.reason = Some("pause moved".into());
-    }
+    let cmd = place_overriding(&t, &p, &data, Rule::H3, "pause moved");
     store.execute(&cmd).expect("place");
     let placed = store.load().expect("load").placement_of(&t).cloned();
     store.execute(&Command::Unplace { trainee_id: t.clone() }).expect("unplace");

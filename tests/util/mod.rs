@@ -88,3 +88,19 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Damages a closed database: overwrites every third 4 KiB page after the second with junk, so
+/// `quick_check` fails (the reliability and GUI tests of damaged files).
+pub fn damage(db: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    let len = std::fs::metadata(db).expect("meta").len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).expect("open");
+    let page = 4096;
+    let mut offset = 2 * page;
+    while offset + page < len {
+        f.seek(SeekFrom::Start(offset)).expect("seek");
+        f.write_all(&vec![0xA5; page as usize]).expect("write");
+        offset += 3 * page;
+    }
+    f.sync_all().expect("sync");
+}
