@@ -17,6 +17,9 @@ pub struct QueuePanel {
     search: String,
     round: RoundPanel,
     intro: IntroPanel,
+    /// The open trainees matching the search, for (data version, search): the list is rebuilt
+    /// when either changes, not on every frame (a national region holds tens of thousands).
+    shown: Option<(u64, String, Vec<Trainee>)>,
 }
 
 /// The day by which a trainee should be placed.
@@ -57,19 +60,24 @@ impl QueuePanel {
         ui.separator();
 
         let needle = self.search.trim().to_lowercase();
-        let open: Vec<Trainee> = state
-            .data
-            .open_trainees()
-            .into_iter()
-            .filter(|t| {
-                needle.is_empty()
-                    || t.name.to_lowercase().contains(&needle)
-                    || t.id.to_lowercase().contains(&needle)
-                    || t.municipality.as_deref().is_some_and(|m| m.to_lowercase().contains(&needle))
-                    || t.hospital_unit.as_deref().is_some_and(|m| m.to_lowercase().contains(&needle))
-            })
-            .cloned()
-            .collect();
+        let fresh = self.shown.as_ref().is_some_and(|(v, n, _)| *v == state.data_version && *n == needle);
+        if !fresh {
+            let open: Vec<Trainee> = state
+                .data
+                .open_trainees()
+                .into_iter()
+                .filter(|t| {
+                    needle.is_empty()
+                        || t.name.to_lowercase().contains(&needle)
+                        || t.id.to_lowercase().contains(&needle)
+                        || t.municipality.as_deref().is_some_and(|m| m.to_lowercase().contains(&needle))
+                        || t.hospital_unit.as_deref().is_some_and(|m| m.to_lowercase().contains(&needle))
+                })
+                .cloned()
+                .collect();
+            self.shown = Some((state.data_version, needle, open));
+        }
+        let open: &[Trainee] = self.shown.as_ref().map_or(&[], |(_, _, v)| v.as_slice());
         ui.label(format!("{} {}", open.len(), state.t("uddannelseslæger uden praksis", "trainees without a practice")));
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             for kind in TraineeType::ALL {
