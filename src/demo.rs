@@ -9,7 +9,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use crate::domain::model::{Dataset, Pause, Placement, Practice, Setting, Trainee, TraineeType};
 use crate::domain::money::Money;
 use crate::domain::region::{District, Region};
-use crate::store::{Batch, BatchError, BatchReport, Store, StoreError};
+use crate::store::{Batch, BatchReport, Store, StoreError};
 
 /// The demo's "now": placements starting before it are history; open trainees start after it.
 pub fn demo_round_date() -> NaiveDate {
@@ -565,7 +565,5 @@ pub fn store_demo(store: &mut Store, data: &Dataset) -> Result<BatchReport, Stor
         update: false,
         summary: "demo region".to_string(),
     };
-    store.write_batch(|_| Ok::<_, StoreError>(batch)).map_err(|e| match e {
-        BatchError::Rejected(e) | BatchError::Store(e) => e,
-    })
+    store.seed(&batch)
 }

@@ -8,21 +8,22 @@ mod money;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::domain::command::{Command, CommandError};
+use crate::domain::command::CommandError;
 use crate::domain::dates::{Period, YearMonth, parse_date};
-use crate::domain::model::{Placement, Rule};
-use crate::domain::region::Region;
-use crate::store::csv::{CsvError, ImportFiles, export_all, parse_import};
-use crate::store::{BatchError, Store, StoreError};
+use crate::domain::model::{Rule, Setting, TraineeType};
+use crate::domain::money::Money;
+use crate::ops;
+use crate::store::csv::{CsvError, ImportFiles, export_all};
+use crate::store::{LogFilter, Store, StoreError, Who};
 
 /// Exit codes of CONTRACT.md.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_UNEXPECTED: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 pub const EXIT_REFUSED: i32 = 3;
+pub const EXIT_CONFLICT: i32 = 4;
 
 /// Why a command failed, with the exit code it maps to.
 #[derive(Debug)]
@@ -31,6 +32,8 @@ pub enum Failure {
     BadInput(String),
     /// Exit 3: a hard rule.
     Refused(String),
+    /// Exit 4: the data changed since it was read.
+    Conflict(String),
     /// Exit 1.
     Unexpected(anyhow::Error),
 }
@@ -40,6 +43,7 @@ impl Failure {
         match self {
             Failure::BadInput(_) => EXIT_BAD_INPUT,
             Failure::Refused(_) => EXIT_REFUSED,
+            Failure::Conflict(_) => EXIT_CONFLICT,
             Failure::Unexpected(_) => EXIT_UNEXPECTED,
         }
     }
@@ -48,7 +52,7 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::BadInput(m) | Failure::Refused(m) => f.write_str(m),
+            Failure::BadInput(m) | Failure::Refused(m) | Failure::Conflict(m) => f.write_str(m),
             Failure::Unexpected(e) => write!(f, "{e:#}"),
         }
     }
@@ -66,7 +70,18 @@ impl From<StoreError> for Failure {
             | StoreError::ReadOnly(_) => Failure::BadInput(e.to_string()),
             StoreError::Command(CommandError::Refused(_)) => Failure::Refused(e.to_string()),
             StoreError::Command(CommandError::Invalid(_)) | StoreError::Undo(_) => Failure::BadInput(e.to_string()),
+            StoreError::Conflict(_) => Failure::Conflict(e.to_string()),
             other => Failure::Unexpected(other.into()),
+        }
+    }
+}
+
+impl From<ops::OpError> for Failure {
+    fn from(e: ops::OpError) -> Failure {
+        match e {
+            ops::OpError::Input(m) => Failure::BadInput(m),
+            ops::OpError::Csv(c) => Failure::from(c),
+            ops::OpError::Store(s) => Failure::from(s),
         }
     }
 }
@@ -99,7 +114,8 @@ pub type CliResult = Result<(), Failure>;
     long_about = "Place trainee doctors in tutor practices (Region Midtjylland).\n\n\
         With no command, the desktop program opens. Every capability of the desktop is also a command \
         here, for scripts and batch work. Exit codes: 0 done, 1 unexpected error, 2 bad input \
-        (FILE:LINE:COLUMN: reason), 3 refused by a hard rule (H1-H9)."
+        (FILE:LINE:COLUMN: reason), 3 refused by a hard rule (H1-H9), 4 the data changed since it was read \
+        (nothing was written)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -306,22 +322,178 @@ pub enum Cmd {
         #[arg(long)]
         practice: Option<String>,
     },
-    /// Undo the last change (also after a restart).
+    /// Undo your newest change still in force (also after a restart), checked like any write.
     Undo {
         #[arg(long)]
         db: PathBuf,
+        /// Undo the newest change of anyone, not only yours.
+        #[arg(long)]
+        all_users: bool,
     },
-    /// Redo the change undone last.
+    /// Redo your change undone last.
     Redo {
         #[arg(long)]
         db: PathBuf,
+        #[arg(long)]
+        all_users: bool,
     },
-    /// Show the newest entries of the audit log.
+    /// The audit log: who changed what, when and why, newest first.
     Log {
         #[arg(long)]
         db: PathBuf,
+        #[arg(long)]
+        trainee: Option<String>,
+        #[arg(long)]
+        practice: Option<String>,
+        /// An OS account name.
+        #[arg(long)]
+        user: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Change a practice's fields.
+    Practice {
+        #[command(subcommand)]
+        action: PracticeCmd,
+    },
+    /// Change a trainee's fields.
+    Trainee {
+        #[command(subcommand)]
+        action: TraineeCmd,
+    },
+    /// Add or remove a practice's pause (H7) or wish (P3).
+    Pause {
+        #[command(subcommand)]
+        action: PauseCmd,
+    },
+    /// Fix a placement so suggested rounds keep it.
+    Pin {
+        #[arg(long)]
+        db: PathBuf,
+        trainee_id: String,
+    },
+    /// Release a pinned placement.
+    Unpin {
+        #[arg(long)]
+        db: PathBuf,
+        trainee_id: String,
+    },
+    /// Show or change the dated settings (shares, honorarium, salary scale, weights, ...).
+    Settings {
+        #[command(subcommand)]
+        action: SettingsCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PracticeCmd {
+    /// Change the fields given; the others stay.
+    Set {
+        #[arg(long)]
+        db: PathBuf,
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        tutors: Option<u32>,
+        #[arg(long)]
+        doctors: Option<u32>,
+        #[arg(long)]
+        capacity: Option<u32>,
+        /// urban or rural
+        #[arg(long)]
+        setting: Option<String>,
+        #[arg(long)]
+        burdened: Option<String>,
+        #[arg(long)]
+        large: Option<String>,
+        #[arg(long)]
+        threatened: Option<String>,
+        /// Types the practice refuses, '|'-separated (empty for none).
+        #[arg(long)]
+        refuses: Option<String>,
+        /// Tutor quality 1-5.
+        #[arg(long)]
+        quality: Option<u8>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TraineeCmd {
+    /// Change the fields given; the others stay. An empty value clears an optional field.
+    Set {
+        #[arg(long)]
+        db: PathBuf,
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long)]
+        municipality: Option<String>,
+        #[arg(long)]
+        hospital_unit: Option<String>,
+        #[arg(long)]
+        own_gp: Option<String>,
+        /// Practice ids, '|'-separated.
+        #[arg(long)]
+        family_practices: Option<String>,
+        /// DKK for a whole month.
+        #[arg(long)]
+        monthly_salary: Option<String>,
+        #[arg(long)]
+        seniority_step: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PauseCmd {
+    /// A pause (H7: no trainees), or with --wish-type a wish for that type (P3).
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        practice_id: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        wish_type: Option<String>,
+    },
+    /// Remove the pause or wish that starts on --from.
+    Remove {
+        #[arg(long)]
+        db: PathBuf,
+        practice_id: String,
+        #[arg(long)]
+        from: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCmd {
+    Show {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// KEY is one of: salary.<step>, share.<type>, honorarium, pension, h6.overlap_days,
+    /// capacity_per_tutor, lookback_years, idle_months, weight.<t1|t2|p1..p7>, threatened.<municipality>.
+    Set {
+        #[arg(long)]
+        db: PathBuf,
+        key: String,
+        value: String,
+        /// The first day the new value applies (dated keys); earlier months keep the old value.
+        #[arg(long)]
+        from: Option<String>,
     },
 }
 
@@ -348,15 +520,13 @@ pub fn run(cmd: Cmd) -> CliResult {
     match cmd {
         Cmd::Gui { db } => crate::ui::run(db).map_err(Failure::Unexpected),
         Cmd::New { db } => {
-            Store::create(&db, &Region::midtjylland())?;
+            ops::new_file(&db)?;
             eprintln!("created {}", db.display());
             Ok(())
         }
         Cmd::Demo { db, seed, practices, trainees, years } => {
             let params = crate::demo::DemoParams { seed, practices, open_trainees: trainees, years };
-            let data = crate::demo::generate(&params);
-            let mut store = Store::create(&db, &data.region)?;
-            let report = crate::demo::store_demo(&mut store, &data)?;
+            let (_, report) = ops::demo_file(&db, &params)?;
             eprintln!(
                 "created {} with {} practices, {} trainees ({} placed), {} pauses and wishes",
                 db.display(),
@@ -371,19 +541,16 @@ pub fn run(cmd: Cmd) -> CliResult {
             let files = ImportFiles { practices, trainees, placements, pauses };
             let input = files.read()?;
             let mut store = open_store(&db)?;
-            let report = store.write_batch(|existing| parse_import(&input, existing, update)).map_err(|e| match e {
-                BatchError::Rejected(csv) => Failure::from(csv),
-                BatchError::Store(s) => Failure::from(s),
-            })?;
+            let done = ops::import_csv(&mut store, &input, update)?;
+            let r = done.report;
             eprintln!(
                 "imported {} practices, {} trainees, {} placements, {} pauses and wishes",
-                report.practices, report.trainees, report.placements, report.pauses
+                r.practices, r.trainees, r.placements, r.pauses
             );
-            let violations = crate::domain::rules::check_all(&store.load()?);
-            if !violations.is_empty() {
+            if done.violations > 0 {
                 eprintln!(
                     "warning: {} hard-rule violations among stored placements; run `tutorfordeling check` to list them",
-                    violations.len()
+                    done.violations
                 );
             }
             Ok(())
@@ -393,9 +560,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             let bytes =
                 std::fs::read(&geojson).map_err(|e| Failure::BadInput(format!("{name}: cannot read the file: {e}")))?;
             let mut store = open_store(&db)?;
-            let rings = crate::store::boundaries::parse_boundaries(&bytes, &store.load()?.region)
-                .map_err(|e| Failure::BadInput(format!("{name}: {e}")))?;
-            let n = store.replace_boundaries(&rings)?;
+            let n = ops::import_boundaries(&mut store, &bytes, &name)?;
             eprintln!("imported {n} boundary rings from {name}");
             Ok(())
         }
@@ -408,62 +573,146 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Place { db, trainee_id, practice_id, from, to, overrides, reason } => {
-            let mut store = open_store(&db)?;
-            let data = store.load()?;
-            let trainee = data
-                .trainee(&trainee_id)
-                .ok_or_else(|| Failure::BadInput(format!("unknown trainee '{trainee_id}'")))?;
-            let start = match from {
-                Some(s) => arg_date("--from", &s)?,
-                None => trainee.start,
-            };
-            let end = match to {
-                Some(s) => arg_date("--to", &s)?,
-                None => trainee.end,
-            };
+            let from = from.map(|s| arg_date("--from", &s)).transpose()?;
+            let to = to.map(|s| arg_date("--to", &s)).transpose()?;
             let overrides = overrides
                 .iter()
                 .map(|r| Rule::parse(r).ok_or_else(|| Failure::BadInput(format!("--override: unknown rule '{r}'"))))
                 .collect::<Result<Vec<_>, _>>()?;
-            let placement = Placement { trainee_id, practice_id, start, end, pinned: false, overrides, reason };
-            for r in crate::domain::command::unneeded_overrides(&data, &placement) {
+            let mut store = open_store(&db)?;
+            let done = ops::place(&mut store, &trainee_id, &practice_id, from, to, overrides, reason)?;
+            for r in &done.unneeded_overrides {
                 eprintln!("note: --override {r} was not needed; no such rule is broken");
             }
-            store.execute(&Command::Place { placement: placement.clone() })?;
-            println!("placed {} at {} from {} to {}", placement.trainee_id, placement.practice_id, start, end);
+            let p = &done.placement;
+            println!("placed {} at {} from {} to {}", p.trainee_id, p.practice_id, p.start, p.end);
             Ok(())
         }
         Cmd::Unplace { db, trainee_id } => {
             let mut store = open_store(&db)?;
-            store.execute(&Command::Unplace { trainee_id: trainee_id.clone() })?;
-            println!("unplaced {trainee_id}");
+            let p = ops::unplace(&mut store, &trainee_id)?;
+            println!("unplaced {} from {}", p.trainee_id, p.practice_id);
             Ok(())
         }
-        Cmd::Undo { db } => {
-            let s = open_store(&db)?.undo()?;
-            println!("undone: {s}");
+        Cmd::Undo { db, all_users } => {
+            let mut store = open_store(&db)?;
+            let s = store.undo(if all_users { Who::Anyone } else { Who::Me })?;
+            println!("undone: {} (#{} by {})", s.summary, s.id, s.user);
             Ok(())
         }
-        Cmd::Redo { db } => {
-            let s = open_store(&db)?.redo()?;
-            println!("redone: {s}");
+        Cmd::Redo { db, all_users } => {
+            let mut store = open_store(&db)?;
+            let s = store.redo(if all_users { Who::Anyone } else { Who::Me })?;
+            println!("redone: {} (#{} by {})", s.summary, s.id, s.user);
             Ok(())
         }
-        Cmd::Log { db, limit } => {
+        Cmd::Log { db, trainee, practice, user, limit, format } => {
             let store = open_store(&db)?;
-            let mut out = std::io::stdout().lock();
-            for e in store.audit_log(limit)? {
-                writeln!(
-                    out,
-                    "#{} {} {} {}: {}{}",
-                    e.id,
-                    e.at,
-                    e.os_user,
-                    e.action,
-                    e.summary,
-                    e.reason.map(|r| format!(" (reason: {r})")).unwrap_or_default()
-                )?;
+            let entries = store.log(&LogFilter { trainee, practice, user, limit: Some(limit) })?;
+            crate::report::log::write(&entries, format == Format::Json)
+        }
+        Cmd::Practice { action: PracticeCmd::Set { db, id, name, address, tutors, doctors, capacity, setting, burdened, large, threatened, refuses, quality } } => {
+            let flag = |opt: &str, v: Option<String>| -> Result<Option<bool>, Failure> {
+                v.map(|v| {
+                    crate::store::csv::parse_bool(&v).ok_or_else(|| Failure::BadInput(format!("{opt}: '{v}' is not yes/no")))
+                })
+                .transpose()
+            };
+            let changes = ops::PracticeChanges {
+                name,
+                address,
+                tutors,
+                doctors,
+                capacity,
+                setting: setting
+                    .map(|s| Setting::from_key(&s).ok_or_else(|| Failure::BadInput(format!("--setting: '{s}' is not urban or rural"))))
+                    .transpose()?,
+                burdened: flag("--burdened", burdened)?,
+                large: flag("--large", large)?,
+                threatened: flag("--threatened", threatened)?,
+                refuses: refuses
+                    .map(|r| {
+                        r.split('|')
+                            .filter(|k| !k.trim().is_empty())
+                            .map(|k| TraineeType::from_key(k.trim()).ok_or_else(|| Failure::BadInput(format!("--refuses: unknown type '{k}'"))))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .transpose()?,
+                quality,
+            };
+            let mut store = open_store(&db)?;
+            let p = ops::edit_practice(&mut store, &id, &changes)?;
+            println!("changed practice {}", p.id);
+            Ok(())
+        }
+        Cmd::Trainee { action: TraineeCmd::Set { db, id, name, start, end, municipality, hospital_unit, own_gp, family_practices, monthly_salary, seniority_step } } => {
+            let clearable = |v: Option<String>| v.map(|v| Some(v.trim().to_string()).filter(|v| !v.is_empty()));
+            let changes = ops::TraineeChanges {
+                name,
+                start: start.map(|s| arg_date("--start", &s)).transpose()?,
+                end: end.map(|s| arg_date("--end", &s)).transpose()?,
+                municipality: clearable(municipality),
+                hospital_unit: clearable(hospital_unit),
+                own_gp: clearable(own_gp),
+                family_practices: family_practices
+                    .map(|f| f.split('|').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()),
+                monthly_salary: match clearable(monthly_salary) {
+                    None => None,
+                    Some(None) => Some(None),
+                    Some(Some(m)) => Some(Some(
+                        Money::parse(&m).map_err(|e| Failure::BadInput(format!("--monthly-salary: '{m}': {e}")))?,
+                    )),
+                },
+                seniority_step: clearable(seniority_step),
+            };
+            let mut store = open_store(&db)?;
+            let t = ops::edit_trainee(&mut store, &id, &changes)?;
+            println!("changed trainee {}", t.id);
+            Ok(())
+        }
+        Cmd::Pause { action: PauseCmd::Add { db, practice_id, from, to, wish_type } } => {
+            let pause = crate::domain::model::Pause {
+                practice_id,
+                start: arg_date("--from", &from)?,
+                end: arg_date("--to", &to)?,
+                wish_type: wish_type
+                    .map(|w| TraineeType::from_key(&w).ok_or_else(|| Failure::BadInput(format!("--wish-type: unknown type '{w}'"))))
+                    .transpose()?,
+            };
+            let mut store = open_store(&db)?;
+            ops::add_pause(&mut store, pause.clone())?;
+            println!("added {} for {} from {} to {}", if pause.wish_type.is_some() { "a wish" } else { "a pause" }, pause.practice_id, pause.start, pause.end);
+            Ok(())
+        }
+        Cmd::Pause { action: PauseCmd::Remove { db, practice_id, from } } => {
+            let from = arg_date("--from", &from)?;
+            let mut store = open_store(&db)?;
+            let p = ops::remove_pause(&mut store, &practice_id, from)?;
+            println!("removed the {} for {} from {} to {}", if p.wish_type.is_some() { "wish" } else { "pause" }, p.practice_id, p.start, p.end);
+            Ok(())
+        }
+        Cmd::Pin { db, trainee_id } => {
+            ops::set_pinned(&mut open_store(&db)?, &trainee_id, true)?;
+            println!("pinned {trainee_id}");
+            Ok(())
+        }
+        Cmd::Unpin { db, trainee_id } => {
+            ops::set_pinned(&mut open_store(&db)?, &trainee_id, false)?;
+            println!("unpinned {trainee_id}");
+            Ok(())
+        }
+        Cmd::Settings { action: SettingsCmd::Show { db, format } } => {
+            let shown = ops::settings::show(&open_store(&db)?)?;
+            if format == Format::Json {
+                print_json(&shown)
+            } else {
+                crate::report::settings::write_text(&shown)
             }
+        }
+        Cmd::Settings { action: SettingsCmd::Set { db, key, value, from } } => {
+            let from = from.map(|s| arg_date("--from", &s)).transpose()?;
+            ops::settings::set(&mut open_store(&db)?, &key, &value, from)?;
+            println!("{key} = {value}{}", from.map(|d| format!(" from {d}")).unwrap_or_default());
             Ok(())
         }
         Cmd::Check { db, format } => engine::check(&db, format),
@@ -513,7 +762,16 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> CliResult {
 /// Opens a region file as scripts do (no instance lock; a backup at most every 10 minutes) and
 /// tells stderr what the store warns about, e.g. a network drive.
 pub(crate) fn open_store(db: &Path) -> Result<Store, Failure> {
-    let store = Store::open(db)?;
+    if db.is_dir() {
+        return Err(Failure::BadInput(format!("{}: is a folder, not a database file", db.display())));
+    }
+    let store = Store::open(db).map_err(|e| match e {
+        StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::DiskIo(_) | StoreError::Busy => Failure::BadInput(format!(
+            "{}: cannot be opened for reading and writing ({e}); check that the file and its folder are yours and writable",
+            db.display()
+        )),
+        e => Failure::from(e),
+    })?;
     for w in store.warnings() {
         eprintln!("warning: {w}");
     }

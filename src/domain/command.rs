@@ -1,58 +1,90 @@
 //! The one write path's vocabulary: every change a user makes is a `Command` (STYLE.md).
 //!
+//! A command carries what it expects to find: the old values of the rows it changes. That is
+//! also its inverse, so `Command::inverse` needs no data, and the store can refuse a command
+//! whose rows changed since the caller read them (a conflict, CLI exit 4).
+//!
 //! The GUI and the CLI build commands; `Command::check` decides in the domain whether one may
-//! run; the store applies it in one IMMEDIATE transaction and writes an audit row holding the
-//! command and its inverse, so undo and redo survive a restart.
+//! run (ids, the CPR guard, hard rules H1–H9); the store checks the preconditions and applies it
+//! in one IMMEDIATE transaction, writing an audit row with the command and its inverse. The
+//! audit log is also the change feed: `Dataset::apply` replays a command on data in memory.
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Dataset, Pause, Placement, Practice, Rule, Settings};
+use super::model::{BoundaryRing, Dataset, Pause, Placement, Practice, Rule, Settings, Trainee};
+use super::privacy::{contains_cpr, cpr_refusal};
 use super::rules::{RuleContext, Violation};
+
+/// One row before and after a change: `None` before is an insert, `None` after a delete.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Diff<T> {
+    pub before: Option<T>,
+    pub after: Option<T>,
+}
+
+impl<T: Clone> Diff<T> {
+    fn swapped(&self) -> Diff<T> {
+        Diff { before: self.after.clone(), after: self.before.clone() }
+    }
+}
+
+/// Rows a command changes, by table. An import is one of these.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rows {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub practices: Vec<Diff<Practice>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trainees: Vec<Diff<Trainee>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placements: Vec<Diff<Placement>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Diff<Pause>>,
+}
+
+impl Rows {
+    fn swapped(&self) -> Rows {
+        Rows {
+            practices: self.practices.iter().map(Diff::swapped).collect(),
+            trainees: self.trainees.iter().map(Diff::swapped).collect(),
+            placements: self.placements.iter().map(Diff::swapped).collect(),
+            pauses: self.pauses.iter().map(Diff::swapped).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.practices.is_empty() && self.trainees.is_empty() && self.placements.is_empty() && self.pauses.is_empty()
+    }
+}
 
 /// A change to the region's data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Place one trainee (checked against H1–H9; overrides need a reason).
-    Place {
-        placement: Placement,
-    },
-    /// Remove a trainee's practice placement.
-    Unplace {
-        trainee_id: String,
-    },
-    /// Fix or release a placement for suggested rounds.
-    SetPinned {
-        trainee_id: String,
-        pinned: bool,
-    },
+    Place { placement: Placement },
+    /// Remove a trainee's practice placement: exactly this one.
+    Unplace { placement: Placement },
+    /// Fix or release a placement for suggested rounds; `placement` is as the caller saw it.
+    SetPinned { placement: Placement, pinned: bool },
     /// Store a whole accepted round: all placements or none.
-    AcceptRound {
-        placements: Vec<Placement>,
-    },
+    AcceptRound { placements: Vec<Placement> },
     /// The inverse of `AcceptRound`.
-    RemovePlacements {
-        placements: Vec<Placement>,
-    },
+    RemovePlacements { placements: Vec<Placement> },
     /// Replace a practice's fields (tutors, capacity, quality, ...).
-    EditPractice {
-        practice: Practice,
-    },
+    EditPractice { before: Box<Practice>, after: Box<Practice> },
+    /// Replace a trainee's fields (name, period, ties, salary, ...).
+    EditTrainee { before: Box<Trainee>, after: Box<Trainee> },
     /// Rule H7 pause, or a P3 wish.
-    AddPause {
-        pause: Pause,
-    },
-    RemovePause {
-        pause: Pause,
-    },
+    AddPause { pause: Pause },
+    RemovePause { pause: Pause },
     /// Rule P5: the region's yearly list of threatened municipalities.
-    SetThreatened {
-        municipality: String,
-        threatened: bool,
-    },
-    SetSettings {
-        settings: Box<Settings>,
-    },
+    SetThreatened { municipality: String, before: bool, after: bool },
+    SetSettings { before: Box<Settings>, after: Box<Settings> },
+    /// A CSV import (or its undo): rows added or replaced, one step. Imported placements are
+    /// history and are stored even where they break a hard rule (CONTRACT.md).
+    Import { summary: String, rows: Rows },
+    /// Municipality outlines for the map, replacing the old ones.
+    Boundaries { before: Vec<BoundaryRing>, after: Vec<BoundaryRing> },
 }
 
 /// Why a command may not run.
@@ -61,13 +93,57 @@ pub enum CommandError {
     /// Hard rules are broken; each violation names its rule (CLI exit 3).
     #[error("{}", .0.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("\n"))]
     Refused(Vec<Violation>),
-    /// The command itself is malformed: unknown id, missing reason (CLI exit 2).
+    /// The command itself is malformed: unknown id, missing reason, a CPR number (CLI exit 2).
     #[error("{0}")]
     Invalid(String),
 }
 
 impl Command {
-    /// A short sentence for the audit log and the status bar.
+    /// Unplaces `trainee_id` as found in `data` (the caller's view).
+    pub fn unplace(data: &Dataset, trainee_id: &str) -> Result<Command, CommandError> {
+        let placement = data
+            .placement_of(trainee_id)
+            .ok_or_else(|| CommandError::Invalid(format!("trainee {trainee_id} has no placement")))?;
+        Ok(Command::Unplace { placement: placement.clone() })
+    }
+
+    /// Pins or unpins `trainee_id`'s placement as found in `data`.
+    pub fn set_pinned(data: &Dataset, trainee_id: &str, pinned: bool) -> Result<Command, CommandError> {
+        let placement = data
+            .placement_of(trainee_id)
+            .ok_or_else(|| CommandError::Invalid(format!("trainee {trainee_id} has no placement")))?;
+        Ok(Command::SetPinned { placement: placement.clone(), pinned })
+    }
+
+    /// Replaces the practice with `after`'s id by `after`; `data` gives what the caller saw.
+    pub fn edit_practice(data: &Dataset, after: Practice) -> Result<Command, CommandError> {
+        let before =
+            data.practice(&after.id).ok_or_else(|| CommandError::Invalid(format!("unknown practice {}", after.id)))?;
+        Ok(Command::EditPractice { before: Box::new(before.clone()), after: Box::new(after) })
+    }
+
+    /// Replaces the trainee with `after`'s id by `after`.
+    pub fn edit_trainee(data: &Dataset, after: Trainee) -> Result<Command, CommandError> {
+        let before =
+            data.trainee(&after.id).ok_or_else(|| CommandError::Invalid(format!("unknown trainee {}", after.id)))?;
+        Ok(Command::EditTrainee { before: Box::new(before.clone()), after: Box::new(after) })
+    }
+
+    /// Sets the settings to `after`.
+    pub fn set_settings(data: &Dataset, after: Settings) -> Command {
+        Command::SetSettings { before: Box::new(data.settings.clone()), after: Box::new(after) }
+    }
+
+    /// Marks a municipality as threatened or not (P5).
+    pub fn set_threatened(data: &Dataset, municipality: &str, after: bool) -> Result<Command, CommandError> {
+        let m = data
+            .region
+            .municipality(municipality)
+            .ok_or_else(|| CommandError::Invalid(format!("unknown municipality {municipality}")))?;
+        Ok(Command::SetThreatened { municipality: m.name.clone(), before: m.threatened, after })
+    }
+
+    /// A short sentence for the audit log. The desktop shows its own words (`ui::i18n`).
     pub fn summary(&self) -> String {
         match self {
             Command::Place { placement: p } => {
@@ -78,19 +154,24 @@ impl Command {
                 }
                 s
             }
-            Command::Unplace { trainee_id } => format!("unplace {trainee_id}"),
-            Command::SetPinned { trainee_id, pinned } => {
-                format!("{} {trainee_id}", if *pinned { "pin" } else { "unpin" })
+            Command::Unplace { placement } => {
+                format!("unplace {} from {}", placement.trainee_id, placement.practice_id)
+            }
+            Command::SetPinned { placement, pinned } => {
+                format!("{} {}", if *pinned { "pin" } else { "unpin" }, placement.trainee_id)
             }
             Command::AcceptRound { placements } => format!("accept a round of {} placements", placements.len()),
             Command::RemovePlacements { placements } => format!("remove {} placements", placements.len()),
-            Command::EditPractice { practice } => format!("edit practice {}", practice.id),
+            Command::EditPractice { after, .. } => format!("edit practice {}", after.id),
+            Command::EditTrainee { after, .. } => format!("edit trainee {}", after.id),
             Command::AddPause { pause } => format!("add {} for {}", pause_word(pause), pause.practice_id),
             Command::RemovePause { pause } => format!("remove {} for {}", pause_word(pause), pause.practice_id),
-            Command::SetThreatened { municipality, threatened } => {
-                format!("mark {municipality} as {}threatened", if *threatened { "" } else { "not " })
+            Command::SetThreatened { municipality, after, .. } => {
+                format!("mark {municipality} as {}threatened", if *after { "" } else { "not " })
             }
             Command::SetSettings { .. } => "change settings".to_string(),
+            Command::Import { summary, .. } => summary.clone(),
+            Command::Boundaries { after, .. } => format!("import {} boundary rings", after.len()),
         }
     }
 
@@ -103,10 +184,13 @@ impl Command {
             Command::AcceptRound { .. } => "accept_round",
             Command::RemovePlacements { .. } => "remove_placements",
             Command::EditPractice { .. } => "edit_practice",
+            Command::EditTrainee { .. } => "edit_trainee",
             Command::AddPause { .. } => "add_pause",
             Command::RemovePause { .. } => "remove_pause",
             Command::SetThreatened { .. } => "set_threatened",
             Command::SetSettings { .. } => "set_settings",
+            Command::Import { .. } => "import",
+            Command::Boundaries { .. } => "import_boundaries",
         }
     }
 
@@ -118,92 +202,341 @@ impl Command {
         }
     }
 
-    /// Decides whether the command may run on `data`: ids exist, hard rules hold unless
-    /// overridden with a reason (CONTRACT.md `place`).
-    pub fn check(&self, data: &Dataset) -> Result<(), CommandError> {
+    /// The rows this command changes, each with the value it expects to find.
+    pub fn rows(&self) -> Rows {
+        let place = |p: &Placement| Diff { before: None, after: Some(p.clone()) };
+        let unplace = |p: &Placement| Diff { before: Some(p.clone()), after: None };
         match self {
-            Command::Place { placement } => {
-                let ctx = RuleContext::new(data);
-                check_place(data, &ctx, placement)
-            }
+            Command::Place { placement } => Rows { placements: vec![place(placement)], ..Rows::default() },
+            Command::Unplace { placement } => Rows { placements: vec![unplace(placement)], ..Rows::default() },
+            Command::SetPinned { placement, pinned } => Rows {
+                placements: vec![Diff {
+                    before: Some(placement.clone()),
+                    after: Some(Placement { pinned: *pinned, ..placement.clone() }),
+                }],
+                ..Rows::default()
+            },
             Command::AcceptRound { placements } => {
-                let mut ctx = RuleContext::new(data);
-                for p in placements {
-                    check_place(data, &ctx, p)?;
-                    ctx.add(p.clone());
-                }
-                Ok(())
-            }
-            Command::Unplace { trainee_id } | Command::SetPinned { trainee_id, .. } => {
-                if data.placement_of(trainee_id).is_none() {
-                    return Err(CommandError::Invalid(format!("trainee {trainee_id} has no placement")));
-                }
-                Ok(())
+                Rows { placements: placements.iter().map(place).collect(), ..Rows::default() }
             }
             Command::RemovePlacements { placements } => {
-                for p in placements {
-                    if data.placement_of(&p.trainee_id).is_none() {
-                        return Err(CommandError::Invalid(format!("trainee {} has no placement", p.trainee_id)));
-                    }
-                }
-                Ok(())
+                Rows { placements: placements.iter().map(unplace).collect(), ..Rows::default() }
             }
-            Command::EditPractice { practice } => {
-                if data.practice(&practice.id).is_none() {
-                    return Err(CommandError::Invalid(format!("unknown practice {}", practice.id)));
+            Command::EditPractice { before, after } => Rows {
+                practices: vec![Diff { before: Some((**before).clone()), after: Some((**after).clone()) }],
+                ..Rows::default()
+            },
+            Command::EditTrainee { before, after } => Rows {
+                trainees: vec![Diff { before: Some((**before).clone()), after: Some((**after).clone()) }],
+                ..Rows::default()
+            },
+            Command::AddPause { pause } => {
+                Rows { pauses: vec![Diff { before: None, after: Some(pause.clone()) }], ..Rows::default() }
+            }
+            Command::RemovePause { pause } => {
+                Rows { pauses: vec![Diff { before: Some(pause.clone()), after: None }], ..Rows::default() }
+            }
+            Command::Import { rows, .. } => rows.clone(),
+            Command::SetThreatened { .. } | Command::SetSettings { .. } | Command::Boundaries { .. } => {
+                Rows::default()
+            }
+        }
+    }
+
+    /// The trainees and practices this command touches (the audit log's filters, a conflict's
+    /// "who changed it").
+    pub fn subjects(&self) -> Subjects {
+        let mut s = Subjects::default();
+        let rows = self.rows();
+        for d in &rows.practices {
+            for p in d.before.iter().chain(&d.after) {
+                s.practices.push(p.id.clone());
+            }
+        }
+        for d in &rows.trainees {
+            for t in d.before.iter().chain(&d.after) {
+                s.trainees.push(t.id.clone());
+            }
+        }
+        for d in &rows.placements {
+            for p in d.before.iter().chain(&d.after) {
+                s.trainees.push(p.trainee_id.clone());
+                s.practices.push(p.practice_id.clone());
+            }
+        }
+        for d in &rows.pauses {
+            for p in d.before.iter().chain(&d.after) {
+                s.practices.push(p.practice_id.clone());
+            }
+        }
+        s.practices.sort();
+        s.practices.dedup();
+        s.trainees.sort();
+        s.trainees.dedup();
+        s
+    }
+
+    /// Whether new placements of this command must keep the hard rules. Imports store history
+    /// as it was (CONTRACT.md), also when an import is undone or redone.
+    fn keeps_rules(&self) -> bool {
+        !matches!(self, Command::Import { .. })
+    }
+
+    /// Decides whether the command may run on `data` (the rows it touches, as they are now):
+    /// ids exist, no CPR numbers, hard rules hold unless overridden with a reason (never H9).
+    pub fn check(&self, data: &Dataset) -> Result<(), CommandError> {
+        self.check_texts()?;
+        match self {
+            Command::EditPractice { after, .. } => {
+                if data.practice(&after.id).is_none() {
+                    return Err(CommandError::Invalid(format!("unknown practice {}", after.id)));
                 }
-                if practice.tutors == 0 || practice.doctors == 0 {
+                if after.tutors == 0 || after.doctors == 0 {
                     return Err(CommandError::Invalid("a practice has at least one tutor and one doctor".into()));
                 }
-                if data.region.municipality(&practice.municipality).is_none() {
-                    return Err(CommandError::Invalid(format!("unknown municipality {}", practice.municipality)));
+                if data.region.municipality(&after.municipality).is_none() {
+                    return Err(CommandError::Invalid(format!("unknown municipality {}", after.municipality)));
                 }
-                Ok(())
+                if after.quality.is_some_and(|q| !(1..=5).contains(&q)) {
+                    return Err(CommandError::Invalid("quality is 1 to 5".into()));
+                }
+            }
+            Command::EditTrainee { after: t, .. } => {
+                if data.trainee(&t.id).is_none() {
+                    return Err(CommandError::Invalid(format!("unknown trainee {}", t.id)));
+                }
+                if t.start > t.end {
+                    return Err(CommandError::Invalid(format!(
+                        "trainee {}: the period ends ({}) before it starts ({})",
+                        t.id, t.end, t.start
+                    )));
+                }
+                if let Some(m) = &t.municipality
+                    && data.region.municipality(m).is_none()
+                {
+                    return Err(CommandError::Invalid(format!("unknown municipality {m}")));
+                }
+                if let Some(h) = &t.hospital_unit
+                    && !data.region.hospital_units.iter().any(|u| u.name == *h)
+                {
+                    return Err(CommandError::Invalid(format!("unknown hospital unit {h}")));
+                }
+                if let Some(p) = data.placement_of(&t.id)
+                    && (p.start < t.start || p.end > t.end)
+                {
+                    return Err(CommandError::Invalid(format!(
+                        "{} is placed at {} from {} to {}, outside the new period; unplace first",
+                        t.id, p.practice_id, p.start, p.end
+                    )));
+                }
             }
             Command::AddPause { pause } | Command::RemovePause { pause } => {
                 if data.practice(&pause.practice_id).is_none() {
                     return Err(CommandError::Invalid(format!("unknown practice {}", pause.practice_id)));
                 }
                 if pause.start > pause.end {
-                    return Err(CommandError::Invalid("H9: a pause ends before it starts".into()));
+                    return Err(CommandError::Invalid("a pause ends before it starts".into()));
                 }
-                Ok(())
             }
-            Command::SetThreatened { municipality, .. } => match data.region.municipality(municipality) {
-                Some(_) => Ok(()),
-                None => Err(CommandError::Invalid(format!("unknown municipality {municipality}"))),
+            Command::SetThreatened { municipality, .. } => {
+                if data.region.municipality(municipality).is_none() {
+                    return Err(CommandError::Invalid(format!("unknown municipality {municipality}")));
+                }
+            }
+            _ => {}
+        }
+        if self.keeps_rules() { self.check_placements(data) } else { Ok(()) }
+    }
+
+    /// The CPR guard over every id, name, address and reason the command would store.
+    fn check_texts(&self) -> Result<(), CommandError> {
+        let refuse = |what: String| Err(CommandError::Invalid(cpr_refusal(&what)));
+        let rows = self.rows();
+        for p in rows.practices.iter().filter_map(|d| d.after.as_ref()) {
+            for (what, text) in [("the practice id", &p.id), ("the practice name", &p.name), ("the address", &p.address)] {
+                if contains_cpr(text) {
+                    return refuse(format!("{what} of {}", p.id));
+                }
+            }
+        }
+        for t in rows.trainees.iter().filter_map(|d| d.after.as_ref()) {
+            for (what, text) in [("the trainee id", &t.id), ("the trainee name", &t.name)] {
+                if contains_cpr(text) {
+                    return refuse(format!("{what} of {}", t.id));
+                }
+            }
+        }
+        for p in rows.placements.iter().filter_map(|d| d.after.as_ref()) {
+            if contains_cpr(&p.trainee_id) || contains_cpr(&p.practice_id) {
+                return refuse("a placement's id".into());
+            }
+            if p.reason.as_deref().is_some_and(contains_cpr) {
+                return refuse("the reason".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// H1–H9 for every placement the command adds or moves, each seeing the others (a round is
+    /// checked as a whole). Placements it removes no longer count.
+    fn check_placements(&self, data: &Dataset) -> Result<(), CommandError> {
+        let rows = self.rows();
+        let added: Vec<&Placement> = rows
+            .placements
+            .iter()
+            .filter_map(|d| match (&d.before, &d.after) {
+                (_, None) => None,
+                (None, Some(a)) => Some(a),
+                // Pinning keeps the placement where it is: no new check.
+                (Some(b), Some(a)) => {
+                    (b.practice_id != a.practice_id || b.start != a.start || b.end != a.end).then_some(a)
+                }
+            })
+            .collect();
+        if added.is_empty() {
+            return Ok(());
+        }
+        let removed: Vec<&str> =
+            rows.placements.iter().filter_map(|d| d.before.as_ref()).map(|p| p.trainee_id.as_str()).collect();
+        let remaining;
+        let data = if removed.is_empty() {
+            data
+        } else {
+            let mut d = data.clone();
+            d.placements.retain(|p| !removed.contains(&p.trainee_id.as_str()));
+            remaining = d;
+            &remaining
+        };
+        let mut ctx = RuleContext::new(data);
+        for p in added {
+            check_place(data, &ctx, p)?;
+            ctx.add(p.clone());
+        }
+        Ok(())
+    }
+
+    /// The command that undoes this one. It needs no data: a command carries its old values.
+    pub fn inverse(&self) -> Command {
+        match self {
+            Command::Place { placement } => Command::Unplace { placement: placement.clone() },
+            Command::Unplace { placement } => Command::Place { placement: placement.clone() },
+            Command::SetPinned { placement, pinned } => Command::SetPinned {
+                placement: Placement { pinned: *pinned, ..placement.clone() },
+                pinned: placement.pinned,
             },
-            Command::SetSettings { .. } => Ok(()),
+            Command::AcceptRound { placements } => Command::RemovePlacements { placements: placements.clone() },
+            Command::RemovePlacements { placements } => Command::AcceptRound { placements: placements.clone() },
+            Command::EditPractice { before, after } => {
+                Command::EditPractice { before: after.clone(), after: before.clone() }
+            }
+            Command::EditTrainee { before, after } => Command::EditTrainee { before: after.clone(), after: before.clone() },
+            Command::AddPause { pause } => Command::RemovePause { pause: pause.clone() },
+            Command::RemovePause { pause } => Command::AddPause { pause: pause.clone() },
+            Command::SetThreatened { municipality, before, after } => {
+                Command::SetThreatened { municipality: municipality.clone(), before: *after, after: *before }
+            }
+            Command::SetSettings { before, after } => {
+                Command::SetSettings { before: after.clone(), after: before.clone() }
+            }
+            Command::Import { summary, rows } => {
+                Command::Import { summary: format!("take back: {summary}"), rows: rows.swapped() }
+            }
+            Command::Boundaries { before, after } => {
+                Command::Boundaries { before: after.clone(), after: before.clone() }
+            }
         }
     }
 
-    /// The command that undoes this one on `before`, the data as it was just before it ran.
-    pub fn inverse(&self, before: &Dataset) -> Option<Command> {
-        Some(match self {
-            Command::Place { placement } => Command::Unplace { trainee_id: placement.trainee_id.clone() },
-            Command::Unplace { trainee_id } => Command::Place { placement: before.placement_of(trainee_id)?.clone() },
-            Command::SetPinned { trainee_id, .. } => {
-                Command::SetPinned { trainee_id: trainee_id.clone(), pinned: before.placement_of(trainee_id)?.pinned }
+    /// The first row that is not as this command expects it in `data`, as a sentence; `None`
+    /// when every row is as expected. `placed_ok`: a new placement for a trainee who is placed
+    /// now is left to rule H9 (a plain `place`), not reported as a change.
+    pub fn stale_row(&self, data: &Dataset, placed_ok: bool) -> Option<Stale> {
+        let rows = self.rows();
+        for d in &rows.practices {
+            let id = d.before.as_ref().or(d.after.as_ref()).map(|p| p.id.clone()).unwrap_or_default();
+            if data.practice(&id) != d.before.as_ref() {
+                return Some(Stale::practice(&id, format!("practice {id}")));
             }
-            Command::AcceptRound { placements } => Command::RemovePlacements { placements: placements.clone() },
-            Command::RemovePlacements { placements } => Command::AcceptRound {
-                placements: placements
-                    .iter()
-                    .map(|p| before.placement_of(&p.trainee_id).cloned())
-                    .collect::<Option<Vec<_>>>()?,
-            },
-            Command::EditPractice { practice } => {
-                Command::EditPractice { practice: before.practice(&practice.id)?.clone() }
+        }
+        for d in &rows.trainees {
+            let id = d.before.as_ref().or(d.after.as_ref()).map(|t| t.id.clone()).unwrap_or_default();
+            if data.trainee(&id) != d.before.as_ref() {
+                return Some(Stale::trainee(&id, format!("trainee {id}")));
             }
-            Command::AddPause { pause } => Command::RemovePause { pause: pause.clone() },
-            Command::RemovePause { pause } => Command::AddPause { pause: pause.clone() },
-            Command::SetThreatened { municipality, .. } => Command::SetThreatened {
-                municipality: municipality.clone(),
-                threatened: before.region.municipality(municipality)?.threatened,
-            },
-            Command::SetSettings { .. } => Command::SetSettings { settings: Box::new(before.settings.clone()) },
-        })
+        }
+        for d in &rows.placements {
+            let Some(p) = d.before.as_ref().or(d.after.as_ref()) else { continue };
+            let now = data.placement_of(&p.trainee_id);
+            if d.before.is_none() && placed_ok {
+                continue;
+            }
+            if now != d.before.as_ref() {
+                return Some(Stale::trainee(&p.trainee_id, format!("the placement of {}", p.trainee_id)));
+            }
+        }
+        for d in &rows.pauses {
+            if let Some(b) = &d.before
+                && !data.pauses.contains(b)
+            {
+                return Some(Stale::practice(&b.practice_id, format!("the pauses of {}", b.practice_id)));
+            }
+        }
+        match self {
+            Command::SetThreatened { municipality, before, .. } => {
+                if data.region.municipality(municipality).is_some_and(|m| m.threatened != *before) {
+                    return Some(Stale { what: format!("the threatened flag of {municipality}"), subject: None });
+                }
+            }
+            Command::SetSettings { before, .. } => {
+                if data.settings != **before {
+                    return Some(Stale { what: "the settings".into(), subject: None });
+                }
+            }
+            _ => {}
+        }
+        None
     }
+}
+
+/// A row that changed since the caller read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stale {
+    /// "practice P0002", "the placement of T1", "the settings".
+    pub what: String,
+    /// The trainee or practice to look up in the audit log for who changed it.
+    pub subject: Option<(SubjectKind, String)>,
+}
+
+impl Stale {
+    fn practice(id: &str, what: String) -> Stale {
+        Stale { what, subject: Some((SubjectKind::Practice, id.to_string())) }
+    }
+    fn trainee(id: &str, what: String) -> Stale {
+        Stale { what, subject: Some((SubjectKind::Trainee, id.to_string())) }
+    }
+}
+
+/// What an audit entry is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubjectKind {
+    Trainee,
+    Practice,
+}
+
+impl SubjectKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            SubjectKind::Trainee => "trainee",
+            SubjectKind::Practice => "practice",
+        }
+    }
+}
+
+/// The trainees and practices a command touches.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Subjects {
+    pub trainees: Vec<String>,
+    pub practices: Vec<String>,
 }
 
 fn pause_word(p: &Pause) -> String {
@@ -241,4 +574,73 @@ pub fn unneeded_overrides(data: &Dataset, p: &Placement) -> Vec<Rule> {
     };
     let broken: Vec<Rule> = RuleContext::new(data).check(t, pr, p.period(), None).into_iter().map(|v| v.rule).collect();
     p.overrides.iter().copied().filter(|r| !broken.contains(r)).collect()
+}
+
+/// Puts `item` into `list` kept sorted by `key`, replacing an item with the same key.
+fn upsert_sorted<T, K: Ord>(list: &mut Vec<T>, item: T, key: impl Fn(&T) -> K) {
+    match list.binary_search_by(|x| key(x).cmp(&key(&item))) {
+        Ok(i) => list[i] = item,
+        Err(i) => list.insert(i, item),
+    }
+}
+
+fn remove_sorted<T, K: Ord>(list: &mut Vec<T>, k: K, key: impl Fn(&T) -> K) {
+    if let Ok(i) = list.binary_search_by(|x| key(x).cmp(&k)) {
+        list.remove(i);
+    }
+}
+
+fn pause_key(p: &Pause) -> (String, chrono::NaiveDate, chrono::NaiveDate, Option<&'static str>) {
+    (p.practice_id.clone(), p.start, p.end, p.wish_type.map(|t| t.key()))
+}
+
+impl Dataset {
+    /// Replays a command on the data in memory, keeping the order the store loads in (ids
+    /// ascending), so that replaying the audit log gives the same data as loading it again.
+    pub fn apply(&mut self, cmd: &Command) {
+        let rows = cmd.rows();
+        for d in rows.practices {
+            match (d.before, d.after) {
+                (_, Some(p)) => upsert_sorted(&mut self.practices, p, |x| x.id.clone()),
+                (Some(b), None) => remove_sorted(&mut self.practices, b.id, |x| x.id.clone()),
+                (None, None) => {}
+            }
+        }
+        for d in rows.trainees {
+            match (d.before, d.after) {
+                (_, Some(t)) => upsert_sorted(&mut self.trainees, t, |x| x.id.clone()),
+                (Some(b), None) => remove_sorted(&mut self.trainees, b.id, |x| x.id.clone()),
+                (None, None) => {}
+            }
+        }
+        for d in rows.placements {
+            match (d.before, d.after) {
+                (_, Some(p)) => upsert_sorted(&mut self.placements, p, |x| x.trainee_id.clone()),
+                (Some(b), None) => remove_sorted(&mut self.placements, b.trainee_id, |x| x.trainee_id.clone()),
+                (None, None) => {}
+            }
+        }
+        for d in rows.pauses {
+            if let Some(b) = d.before
+                && let Some(i) = self.pauses.iter().position(|p| *p == b)
+            {
+                self.pauses.remove(i);
+            }
+            if let Some(a) = d.after {
+                let i = self.pauses.partition_point(|p| pause_key(p) <= pause_key(&a));
+                self.pauses.insert(i, a);
+            }
+        }
+        match cmd {
+            Command::SetThreatened { municipality, after, .. } => {
+                if let Some(m) =
+                    self.region.municipalities.iter_mut().find(|m| m.name.eq_ignore_ascii_case(municipality))
+                {
+                    m.threatened = *after;
+                }
+            }
+            Command::SetSettings { after, .. } => self.settings = (**after).clone(),
+            _ => {}
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! `tests/architecture.rs` fails if one creeps in.
 
 pub mod command;
+pub mod privacy;
 pub mod dates;
 pub mod fairness;
 pub mod finance;

@@ -502,3 +502,13 @@ impl Dataset {
         v
     }
 }
+
+/// One ring of a municipality's boundary polygon: ring 0 is the outline, later rings are holes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoundaryRing {
+    pub municipality_code: u16,
+    pub polygon: u32,
+    pub ring: u32,
+    /// `[lon, lat]` pairs, WGS84.
+    pub coords: Vec<[f64; 2]>,
+}

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::command::{Command, CommandError};
+use crate::domain::command::{Command, CommandError, Diff, Rows, Stale, SubjectKind};
 use crate::domain::dates::iso;
 use crate::domain::model::{Dataset, Pause, Placement, Practice, Rule, Setting, Settings, Trainee, TraineeType};
 use crate::domain::money::Money;
@@ -28,6 +28,8 @@ use crate::domain::region::{District, HospitalUnit, Municipality, Region};
 pub use backup::{BackupInfo, RestoreReport, backup_dir, list_backups, newest_good_backup, restore_backup};
 pub use lock::LockInfo;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use crate::domain::command::Subjects;
+pub use crate::domain::model::BoundaryRing;
 
 /// How long a write waits for another program's write to finish before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -80,6 +82,9 @@ pub enum StoreError {
     Command(#[from] CommandError),
     #[error("{0}")]
     Undo(String),
+    /// The rows a command expected changed since the caller read them (CLI exit 4).
+    #[error("{0}")]
+    Conflict(String),
     #[error("the database holds data this version cannot read: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -197,6 +202,8 @@ pub struct Store {
     /// The instance lock this store holds, given back on drop.
     lock: Option<LockInfo>,
     warnings: Vec<OpenWarning>,
+    /// The OS account that runs this process (the audit log's user).
+    user: String,
 }
 
 impl Drop for Store {
@@ -220,12 +227,14 @@ pub struct AuditEntry {
     pub state: String,
 }
 
-/// The OS user who made a change, for the audit log.
+/// The OS account that runs this process, for the audit log: looked up from the process's user
+/// id, never from `$USER`, `$LOGNAME` or `$USERNAME` (CONTRACT.md, "Who did it").
 pub fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".to_string())
+    let uid = uzers::get_current_uid();
+    match uzers::get_user_by_uid(uid) {
+        Some(u) => u.name().to_string_lossy().into_owned(),
+        None => format!("uid {uid}"),
+    }
 }
 
 pub(crate) fn now_stamp() -> String {
@@ -252,9 +261,9 @@ impl Store {
             write_region(&tx, region)?;
             write_settings(&tx, &Settings::default())?;
             tx.execute("INSERT INTO meta(key, value) VALUES ('region', ?1)", [&region.name])?;
-            audit(&tx, "create", &format!("new database for {}", region.name), None, None, None)?;
+            audit(&tx, &os_user(), "create", &format!("new database for {}", region.name), None, None, "final", None)?;
             tx.commit()?;
-            Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: None, warnings })
+            Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: None, warnings, user: os_user() })
         })();
         if result.is_err() {
             // Nothing half-made is left behind.
@@ -329,7 +338,7 @@ impl Store {
             conn.pragma_update(None, "foreign_keys", "ON")?;
             check_version(&conn, path)?;
             warnings.push(OpenWarning::ReadOnly);
-            return Ok(Store { conn, path: path.to_path_buf(), read_only: true, lock: None, warnings });
+            return Ok(Store { conn, path: path.to_path_buf(), read_only: true, lock: None, warnings, user: os_user() });
         }
         configure(&conn, network_fs(path, options.network_filesystem), &mut warnings)?;
         migrate(&mut conn, path)?;
@@ -347,7 +356,7 @@ impl Store {
             }
             held = Some(mine);
         }
-        Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: held, warnings })
+        Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: held, warnings, user: os_user() })
     }
 
     /// What the user should be told about the file that opened anyway (network drive, a stale
@@ -410,9 +419,24 @@ impl Store {
         &self.path
     }
 
-    /// The raw connection, for the store's own tests and for backups.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Reads one `PRAGMA` (journal_mode, page_count, `max_page_count = N`, ...) for diagnostics
+    /// and tests. Nothing else can be run from outside the store: every write is a `Command`.
+    pub fn pragma(&self, pragma: &str) -> Result<String> {
+        if !pragma.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '=')) {
+            return Err(StoreError::Corrupt(format!("not a pragma: {pragma}")));
+        }
+        Ok(self.conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+            r.get::<_, rusqlite::types::Value>(0).map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+        })?)
+    }
+
+    /// The OS account this store writes in the audit log.
+    pub fn user(&self) -> &str {
+        &self.user
     }
 
     /// Reads the whole region into memory.
@@ -420,113 +444,220 @@ impl Store {
         load(&self.conn)
     }
 
-    /// The one write path: checks `cmd` in the domain against fresh data, applies it and writes
-    /// an audit row with its inverse, all in one IMMEDIATE transaction.
+    /// Reads only the rows about these trainees and practices (with their placements and
+    /// pauses): what one command needs, without ten years of history.
+    pub fn read(&self, subjects: &Subjects) -> Result<Dataset> {
+        load_scope(&self.conn, subjects)
+    }
+
+    /// Reads the whole region and the newest audit id it includes, in one read transaction: the
+    /// starting point of the change feed (`changes_since`).
+    pub fn load_with_feed(&mut self) -> Result<(Dataset, Feed)> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let data = load(&tx)?;
+        let seen = newest_audit_id(&tx)?;
+        tx.commit()?;
+        let data_version = self.data_version()?;
+        Ok((data, Feed { seen, data_version }))
+    }
+
+    /// `PRAGMA data_version`: changes when another connection commits (a cheap poll).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// What changed since `feed` last looked, by anyone (this process included), oldest first.
+    /// Cheap when nothing changed. `Changes::reload` is set when the log cannot be replayed
+    /// (a backup was restored, or the file was replaced): the caller loads everything again.
+    pub fn changes_since(&self, feed: &mut Feed) -> Result<Changes> {
+        let version = self.data_version()?;
+        let newest = newest_audit_id(&self.conn)?;
+        let mut changes = Changes::default();
+        if newest == feed.seen && version == feed.data_version {
+            return Ok(changes);
+        }
+        feed.data_version = version;
+        if newest < feed.seen {
+            changes.reload = true;
+            feed.seen = newest;
+            return Ok(changes);
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, at, os_user, action, summary, reason, state, command FROM audit WHERE id > ?1 ORDER BY id",
+        )?;
+        let mut rows = st.query([feed.seen])?;
+        while let Some(r) = rows.next()? {
+            let entry = audit_entry(r)?;
+            let json: Option<String> = r.get(7)?;
+            let command = match json {
+                Some(j) => match serde_json::from_str::<Command>(&j) {
+                    Ok(c) => Some(c),
+                    Err(_) => {
+                        changes.reload = true;
+                        None
+                    }
+                },
+                None => None,
+            };
+            feed.seen = entry.id;
+            changes.entries.push((entry, command));
+        }
+        Ok(changes)
+    }
+
+    /// The one write path: checks that the rows `cmd` changes are as it expects (else
+    /// `Conflict`), checks it in the domain against the rows it touches as they are now, applies
+    /// it and writes an audit row with its inverse, all in one IMMEDIATE transaction. A new
+    /// change ends its user's redo history.
     pub fn execute(&mut self, cmd: &Command) -> Result<i64> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let before = load(&tx)?;
-        cmd.check(&before)?;
+        check_in(&tx, cmd, false)?;
         apply(&tx, cmd)?;
-        let inverse = cmd.inverse(&before);
-        // A new change ends the redo history.
-        tx.execute("UPDATE audit SET state = 'final' WHERE state = 'undone'", [])?;
-        let id = audit(&tx, cmd.action(), &cmd.summary(), cmd.reason(), Some(cmd), inverse.as_ref())?;
+        tx.execute("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", [&self.user])?;
+        let id = audit(&tx, &self.user, cmd.action(), &cmd.summary(), cmd.reason(), Some(cmd), "done", None)?;
         tx.commit()?;
         Ok(id)
     }
 
-    /// Undoes the newest change still in force, from the audit log (works after a restart).
-    /// Returns what was undone.
-    pub fn undo(&mut self) -> Result<String> {
+    /// Builds a command from the data as it is inside the write transaction and runs it: for
+    /// imports, whose rows are parsed against what the file holds now. `f` may reject it.
+    pub fn execute_with<E>(
+        &mut self,
+        f: impl FnOnce(&Dataset) -> std::result::Result<Command, E>,
+    ) -> std::result::Result<(i64, Command), BatchError<E>> {
         self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(i64, String, Option<String>)> = tx
-            .query_row(
-                "SELECT id, summary, inverse FROM audit WHERE state = 'done' AND command IS NOT NULL
-                 ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((id, summary, inverse)) = row else {
-            return Err(StoreError::Undo("there is nothing to undo".into()));
-        };
-        let inverse = inverse.ok_or_else(|| StoreError::Undo(format!("'{summary}' cannot be undone")))?;
-        let inverse: Command = serde_json::from_str(&inverse).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        apply(&tx, &inverse)?;
-        tx.execute("UPDATE audit SET state = 'undone' WHERE id = ?1", [id])?;
-        audit(&tx, "undo", &format!("undo: {summary}"), None, None, None)?;
-        tx.commit()?;
-        Ok(summary)
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let data = load(&tx)?;
+        let cmd = f(&data).map_err(BatchError::Rejected)?;
+        check_in(&tx, &cmd, false)?;
+        apply(&tx, &cmd)?;
+        tx.execute("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", [&self.user])
+            .map_err(StoreError::from)?;
+        let id = audit(&tx, &self.user, cmd.action(), &cmd.summary(), cmd.reason(), Some(&cmd), "done", None)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok((id, cmd))
     }
 
-    /// Redoes the change undone last.
-    pub fn redo(&mut self) -> Result<String> {
-        self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(i64, String, String)> = tx
-            .query_row(
-                "SELECT id, summary, command FROM audit WHERE state = 'undone' ORDER BY id ASC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((id, summary, command)) = row else {
-            return Err(StoreError::Undo("there is nothing to redo".into()));
-        };
-        let command: Command = serde_json::from_str(&command).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        apply(&tx, &command)?;
-        tx.execute("UPDATE audit SET state = 'done' WHERE id = ?1", [id])?;
-        audit(&tx, "redo", &format!("redo: {summary}"), None, None, None)?;
-        tx.commit()?;
-        Ok(summary)
+    /// Undoes the newest change still in force of this user (or of anyone), from the audit log:
+    /// works after a restart. Checked like any write: a hard rule it would break now is
+    /// `Refused`, a row changed since is `Conflict`. A refused undo marks that change as final,
+    /// so older changes can still be undone.
+    pub fn undo(&mut self, who: Who) -> Result<Step> {
+        self.step(true, who)
     }
 
-    /// Whether `undo` and `redo` have something to do.
+    /// Redoes this user's (or anyone's) change undone last, checked like `undo`.
+    pub fn redo(&mut self, who: Who) -> Result<Step> {
+        self.step(false, who)
+    }
+
+    fn step(&mut self, undo: bool, who: Who) -> Result<Step> {
+        self.writable()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sql = format!(
+            "SELECT id, os_user, summary, command, inverse FROM audit
+             WHERE state = ?1 AND command IS NOT NULL AND inverse IS NOT NULL {}
+             ORDER BY id {} LIMIT 1",
+            if who == Who::Me { "AND os_user = ?2" } else { "AND ?2 IS NOT NULL" },
+            if undo { "DESC" } else { "ASC" }
+        );
+        let row: Option<(i64, String, String, String, String)> = tx
+            .query_row(&sql, params![if undo { "done" } else { "undone" }, self.user], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        let Some((id, user, summary, command, inverse)) = row else {
+            return Err(StoreError::Undo(format!(
+                "there is nothing {} to {}",
+                if who == Who::Me { "of yours" } else { "" },
+                if undo { "undo" } else { "redo" }
+            )));
+        };
+        let json = if undo { inverse } else { command };
+        let cmd: Command = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let verb = if undo { "undo" } else { "redo" };
+        if let Err(e) = check_in(&tx, &cmd, true) {
+            drop(tx);
+            if matches!(e, StoreError::Conflict(_) | StoreError::Command(_)) {
+                // Never jam the history: this change can no longer be taken back; older ones can.
+                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                tx.execute("UPDATE audit SET state = 'final' WHERE id = ?1", [id])?;
+                let note = format!("could not {verb} '{summary}' ({user}); it stays in force");
+                audit(&tx, &self.user, &format!("{verb}_refused"), &note, None, None, "final", Some(id))?;
+                tx.commit()?;
+            }
+            return Err(e);
+        }
+        apply(&tx, &cmd)?;
+        tx.execute("UPDATE audit SET state = ?2 WHERE id = ?1", params![id, if undo { "undone" } else { "done" }])?;
+        audit(&tx, &self.user, verb, &format!("{verb}: {summary}"), None, Some(&cmd), "final", Some(id))?;
+        tx.commit()?;
+        Ok(Step { summary, user, id })
+    }
+
+    /// Whether this user's `undo` and `redo` have something to do.
     pub fn can_undo_redo(&self) -> Result<(bool, bool)> {
-        let undo: bool = self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM audit WHERE state = 'done' AND inverse IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?;
-        let redo: bool =
-            self.conn.query_row("SELECT EXISTS(SELECT 1 FROM audit WHERE state = 'undone')", [], |r| r.get(0))?;
-        Ok((undo, redo))
+        let has = |state: &str| -> Result<bool> {
+            Ok(self.conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM audit WHERE state = ?1 AND os_user = ?2 AND inverse IS NOT NULL)",
+                params![state, self.user],
+                |r| r.get(0),
+            )?)
+        };
+        Ok((has("done")?, has("undone")?))
     }
 
     /// The newest `limit` audit rows, newest first.
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, at, os_user, action, summary, reason, state FROM audit ORDER BY id DESC LIMIT ?1")?;
-        let rows = st.query_map([limit as i64], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                os_user: r.get(2)?,
-                action: r.get(3)?,
-                summary: r.get(4)?,
-                reason: r.get(5)?,
-                state: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.log(&LogFilter { limit: Some(limit), ..LogFilter::default() })
     }
 
-    /// Runs `f` on the data as it is inside one IMMEDIATE transaction; what `f` returns is
-    /// written whole, or nothing is (imports).
-    pub fn write_batch<E>(
-        &mut self,
-        f: impl FnOnce(&Dataset) -> std::result::Result<Batch, E>,
-    ) -> std::result::Result<BatchReport, BatchError<E>> {
+    /// Audit rows that match `filter`, newest first.
+    pub fn log(&self, filter: &LogFilter) -> Result<Vec<AuditEntry>> {
+        let mut sql = String::from("SELECT a.id, a.at, a.os_user, a.action, a.summary, a.reason, a.state FROM audit a");
+        let mut args: Vec<String> = Vec::new();
+        let mut wheres: Vec<String> = Vec::new();
+        for (kind, id) in [(SubjectKind::Trainee, &filter.trainee), (SubjectKind::Practice, &filter.practice)] {
+            if let Some(id) = id {
+                args.push(kind.key().to_string());
+                args.push(id.clone());
+                wheres.push(format!(
+                    "EXISTS (SELECT 1 FROM audit_subjects s WHERE s.kind = ?{} AND s.id = ?{} AND s.audit_id = a.id)",
+                    args.len() - 1,
+                    args.len()
+                ));
+            }
+        }
+        if let Some(u) = &filter.user {
+            args.push(u.clone());
+            wheres.push(format!("a.os_user = ?{}", args.len()));
+        }
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        sql.push_str(" ORDER BY a.id DESC");
+        if let Some(n) = filter.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(audit_entry(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Writes a new file's bulk data (the demo region) in one transaction. It is the file's
+    /// starting point, audited as final: it cannot be undone.
+    pub fn seed(&mut self, batch: &Batch) -> Result<BatchReport> {
         self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let before = load(&tx)?;
-        let batch = f(&before).map_err(BatchError::Rejected)?;
-        let report = write_batch(&tx, &batch)?;
-        audit(&tx, "import", &batch.summary, None, None, None)?;
-        tx.commit().map_err(StoreError::from)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let report = write_batch(&tx, batch)?;
+        audit(&tx, &self.user, "seed", &batch.summary, None, None, "final", None)?;
+        tx.commit()?;
         Ok(report)
     }
 
@@ -545,51 +676,148 @@ impl Store {
         Ok(())
     }
 
-    /// Stores municipality boundary rings (from GeoJSON), replacing the old ones.
+    /// Stores municipality boundary rings (from GeoJSON), replacing the old ones: a command,
+    /// so it is audited and can be undone.
     pub fn replace_boundaries(&mut self, rings: &[BoundaryRing]) -> Result<usize> {
-        self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM boundaries", [])?;
-        {
-            let mut st = tx.prepare(
-                "INSERT OR REPLACE INTO boundaries(municipality_code, polygon, ring, coords) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for r in rings {
-                let coords = serde_json::to_string(&r.coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                st.execute(params![r.municipality_code, r.polygon, r.ring, coords])?;
-            }
-        }
-        audit(&tx, "import_boundaries", &format!("import {} boundary rings", rings.len()), None, None, None)?;
-        tx.commit()?;
+        let before = self.boundaries()?;
+        self.execute(&Command::Boundaries { before, after: rings.to_vec() })?;
         Ok(rings.len())
     }
 
     /// The stored boundary rings.
     pub fn boundaries(&self) -> Result<Vec<BoundaryRing>> {
-        let mut st = self.conn.prepare(
-            "SELECT municipality_code, polygon, ring, coords FROM boundaries ORDER BY municipality_code, polygon, ring",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok((r.get::<_, u16>(0)?, r.get::<_, u32>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (code, polygon, ring, coords) = row?;
-            let coords = serde_json::from_str(&coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(BoundaryRing { municipality_code: code, polygon, ring, coords });
-        }
-        Ok(out)
+        boundaries(&self.conn)
     }
 }
 
-/// One ring of a municipality's boundary polygon: ring 0 is the outline, later rings are holes.
+/// Whose changes `undo` and `redo` take back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// The calling OS account's own changes (the default).
+    Me,
+    /// Anyone's (`undo --all-users`).
+    Anyone,
+}
+
+/// What an undo or redo took back or brought back.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BoundaryRing {
-    pub municipality_code: u16,
-    pub polygon: u32,
-    pub ring: u32,
-    /// `[lon, lat]` pairs, WGS84.
-    pub coords: Vec<[f64; 2]>,
+pub struct Step {
+    pub summary: String,
+    /// Whose change it was.
+    pub user: String,
+    /// Its audit id.
+    pub id: i64,
+}
+
+/// Filters of `log` (CONTRACT.md).
+#[derive(Clone, Debug, Default)]
+pub struct LogFilter {
+    pub trainee: Option<String>,
+    pub practice: Option<String>,
+    pub user: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// Where a reader of the change feed is: the newest audit id its data includes, and the file's
+/// `data_version` when it last looked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Feed {
+    pub seen: i64,
+    data_version: i64,
+}
+
+/// New audit rows, oldest first, with the command each applied (none for rows that changed no
+/// data). `reload`: the log cannot be replayed; load everything again.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    pub entries: Vec<(AuditEntry, Option<Command>)>,
+    pub reload: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && !self.reload
+    }
+}
+
+fn audit_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        os_user: r.get(2)?,
+        action: r.get(3)?,
+        summary: r.get(4)?,
+        reason: r.get(5)?,
+        state: r.get(6)?,
+    })
+}
+
+fn newest_audit_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM audit", [], |r| r.get(0))?)
+}
+
+fn boundaries(conn: &Connection) -> Result<Vec<BoundaryRing>> {
+    let mut st = conn.prepare(
+        "SELECT municipality_code, polygon, ring, coords FROM boundaries ORDER BY municipality_code, polygon, ring",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, u16>(0)?, r.get::<_, u32>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (code, polygon, ring, coords) = row?;
+        let coords = serde_json::from_str(&coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        out.push(BoundaryRing { municipality_code: code, polygon, ring, coords });
+    }
+    Ok(out)
+}
+
+/// The command's preconditions and rules, against the rows it touches as they are inside the
+/// write transaction. `strict` (undo, redo): a trainee placed meanwhile is a conflict, not H9.
+fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<()> {
+    let data = match cmd {
+        Command::Import { .. } => load(tx)?,
+        _ => load_scope(tx, &cmd.subjects())?,
+    };
+    if let Some(stale) = cmd.stale_row(&data, !strict) {
+        return Err(conflict(tx, &stale));
+    }
+    cmd.check(&data)?;
+    Ok(())
+}
+
+/// The conflict message: what changed, who changed it last and when.
+fn conflict(tx: &Transaction<'_>, stale: &Stale) -> StoreError {
+    let last: Option<(String, String, String)> = match &stale.subject {
+        Some((kind, id)) => tx
+            .query_row(
+                "SELECT a.os_user, a.at, a.summary FROM audit_subjects s JOIN audit a ON a.id = s.audit_id
+                 WHERE s.kind = ?1 AND s.id = ?2 ORDER BY a.id DESC LIMIT 1",
+                params![kind.key(), id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .ok()
+            .flatten(),
+        None => tx
+            .query_row(
+                "SELECT os_user, at, summary FROM audit WHERE action IN ('set_settings', 'set_threatened', 'undo', 'redo')
+                 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .ok()
+            .flatten(),
+    };
+    StoreError::Conflict(match last {
+        Some((user, at, summary)) => format!(
+            "{} changed since it was read: {user} changed it at {} ({summary}). Nothing was saved; look again and retry",
+            stale.what,
+            at.get(..16).unwrap_or(&at).replace('T', " ")
+        ),
+        None => format!("{} changed since it was read. Nothing was saved; look again and retry", stale.what),
+    })
 }
 
 /// Rows to write in one transaction: new rows, and with `update`, replacements.
@@ -602,6 +830,47 @@ pub struct Batch {
     /// Replace rows whose id exists (import --update).
     pub update: bool,
     pub summary: String,
+}
+
+impl Batch {
+    /// The import as one command: each row with what it replaces in `existing` (the file's data
+    /// when the import is parsed, inside the write transaction), so it undoes as one step.
+    pub fn into_command(self, existing: &Dataset) -> Command {
+        let practices = self
+            .practices
+            .into_iter()
+            .map(|p| Diff { before: existing.practice(&p.id).cloned(), after: Some(p) })
+            .collect();
+        let trainees =
+            self.trainees.into_iter().map(|t| Diff { before: existing.trainee(&t.id).cloned(), after: Some(t) }).collect();
+        let placements = self
+            .placements
+            .into_iter()
+            .map(|p| Diff { before: existing.placement_of(&p.trainee_id).cloned(), after: Some(p) })
+            .collect();
+        let pauses = self.pauses.into_iter().map(|p| Diff { before: None, after: Some(p) }).collect();
+        Command::Import { summary: self.summary, rows: Rows { practices, trainees, placements, pauses } }
+    }
+
+    pub fn report(&self) -> BatchReport {
+        BatchReport {
+            practices: self.practices.len(),
+            trainees: self.trainees.len(),
+            placements: self.placements.len(),
+            pauses: self.pauses.len(),
+        }
+    }
+}
+
+/// What an import wrote.
+pub fn import_report(cmd: &Command) -> BatchReport {
+    let rows = cmd.rows();
+    BatchReport {
+        practices: rows.practices.len(),
+        trainees: rows.trainees.len(),
+        placements: rows.placements.len(),
+        pauses: rows.pauses.len(),
+    }
 }
 
 /// What a batch wrote.
@@ -685,24 +954,40 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Writes one audit row (and the trainees and practices it touches). `cmd` is the command that
+/// was applied: the change feed replays it; its inverse is stored for undo.
+#[allow(clippy::too_many_arguments)]
 fn audit(
     tx: &Transaction<'_>,
+    user: &str,
     action: &str,
     summary: &str,
     reason: Option<&str>,
     cmd: Option<&Command>,
-    inverse: Option<&Command>,
+    state: &str,
+    undoes: Option<i64>,
 ) -> Result<i64> {
     let json = |c: Option<&Command>| -> Result<Option<String>> {
         c.map(|c| serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     };
-    let state = if cmd.is_some() { "done" } else { "final" };
+    let inverse = cmd.map(Command::inverse);
     tx.execute(
-        "INSERT INTO audit(at, os_user, action, summary, reason, command, inverse, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![now_stamp(), os_user(), action, summary, reason, json(cmd)?, json(inverse)?, state],
+        "INSERT INTO audit(at, os_user, action, summary, reason, command, inverse, state, undoes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![now_stamp(), user, action, summary, reason, json(cmd)?, json(inverse.as_ref())?, state, undoes],
     )?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    if let Some(cmd) = cmd {
+        let Subjects { trainees, practices } = cmd.subjects();
+        let mut st = tx.prepare_cached("INSERT OR IGNORE INTO audit_subjects(kind, id, audit_id) VALUES (?1, ?2, ?3)")?;
+        for t in &trainees {
+            st.execute(params!["trainee", t, id])?;
+        }
+        for p in &practices {
+            st.execute(params!["practice", p, id])?;
+        }
+    }
+    Ok(id)
 }
 
 fn district_key(d: District) -> &'static str {
@@ -865,73 +1150,256 @@ fn write_batch(tx: &Transaction<'_>, b: &Batch) -> Result<BatchReport> {
     })
 }
 
-/// Applies a command that the domain has checked (or an inverse from the audit log).
+/// Applies a command that the domain and the preconditions have checked.
 fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
-    let missing = |what: String| StoreError::Command(CommandError::Invalid(what));
+    let rows = cmd.rows();
+    // Deletes first (children before parents), then inserts and replacements (parents first).
+    for d in &rows.pauses {
+        if let Some(b) = &d.before
+            && delete_pause(tx, b)? == 0
+        {
+            return Err(StoreError::Conflict(format!("the pause at {} from {} is gone", b.practice_id, b.start)));
+        }
+    }
+    for d in &rows.placements {
+        if let (Some(b), None) = (&d.before, &d.after) {
+            tx.execute("DELETE FROM placements WHERE trainee_id = ?1", [&b.trainee_id])?;
+        }
+    }
+    let in_use = |e: rusqlite::Error, what: String| match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Conflict(format!("{what} is in use by rows added since; nothing was saved"))
+        }
+        _ => StoreError::from(e),
+    };
+    for d in &rows.trainees {
+        if let (Some(b), None) = (&d.before, &d.after) {
+            tx.execute("DELETE FROM trainees WHERE id = ?1", [&b.id]).map_err(|e| in_use(e, format!("trainee {}", b.id)))?;
+        }
+    }
+    for d in &rows.practices {
+        if let (Some(b), None) = (&d.before, &d.after) {
+            tx.execute("DELETE FROM practices WHERE id = ?1", [&b.id])
+                .map_err(|e| in_use(e, format!("practice {}", b.id)))?;
+        }
+    }
+    for d in &rows.practices {
+        if let Some(a) = &d.after {
+            update_or_insert_practice(tx, a)?;
+        }
+    }
+    for d in &rows.trainees {
+        if let Some(a) = &d.after {
+            update_or_insert_trainee(tx, a)?;
+        }
+    }
+    for d in &rows.placements {
+        if let Some(a) = &d.after {
+            upsert_placement(tx, a, d.before.is_some())?;
+        }
+    }
+    for d in &rows.pauses {
+        if let Some(a) = &d.after {
+            insert_pause(tx, a)?;
+        }
+    }
     match cmd {
-        Command::Place { placement } => upsert_placement(tx, placement, false)?,
-        Command::Unplace { trainee_id } => {
-            if tx.execute("DELETE FROM placements WHERE trainee_id = ?1", [trainee_id])? == 0 {
-                return Err(missing(format!("trainee {trainee_id} has no placement")));
-            }
-        }
-        Command::SetPinned { trainee_id, pinned } => {
-            tx.execute("UPDATE placements SET pinned = ?2 WHERE trainee_id = ?1", params![trainee_id, pinned])?;
-        }
-        Command::AcceptRound { placements } => {
-            for p in placements {
-                upsert_placement(tx, p, false)?;
-            }
-        }
-        Command::RemovePlacements { placements } => {
-            for p in placements {
-                tx.execute("DELETE FROM placements WHERE trainee_id = ?1", [&p.trainee_id])?;
-            }
-        }
-        Command::EditPractice { practice } => upsert_practice(tx, practice, true)?,
-        Command::AddPause { pause } => insert_pause(tx, pause)?,
-        Command::RemovePause { pause } => {
-            if delete_pause(tx, pause)? == 0 {
-                return Err(missing(format!("no such pause at {}", pause.practice_id)));
-            }
-        }
-        Command::SetThreatened { municipality, threatened } => {
+        Command::SetThreatened { municipality, after, .. } => {
             tx.execute(
                 "UPDATE municipalities SET threatened = ?2 WHERE lower(name) = lower(?1)",
-                params![municipality, threatened],
+                params![municipality, after],
             )?;
         }
-        Command::SetSettings { settings } => write_settings(tx, settings)?,
+        Command::SetSettings { after, .. } => write_settings(tx, after)?,
+        Command::Boundaries { after, .. } => {
+            tx.execute("DELETE FROM boundaries", [])?;
+            let mut st = tx.prepare(
+                "INSERT OR REPLACE INTO boundaries(municipality_code, polygon, ring, coords) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for r in after {
+                let coords = serde_json::to_string(&r.coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                st.execute(params![r.municipality_code, r.polygon, r.ring, coords])?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
 
-fn load(conn: &Connection) -> Result<Dataset> {
-    let region_name: String = conn
+/// `INSERT OR REPLACE` would delete the row first, which the placements' foreign keys refuse:
+/// an existing practice is updated in place.
+fn update_or_insert_practice(tx: &Transaction<'_>, p: &Practice) -> Result<()> {
+    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM practices WHERE id = ?1)", [&p.id], |r| r.get(0))?;
+    if !exists {
+        return upsert_practice(tx, p, false);
+    }
+    tx.prepare_cached(
+        "UPDATE practices SET name = ?2, address = ?3, municipality = ?4, lat = ?5, lon = ?6, tutors = ?7,
+            doctors = ?8, setting = ?9, burdened = ?10, threatened = ?11, capacity = ?12, large = ?13,
+            refuses = ?14, quality = ?15 WHERE id = ?1",
+    )?
+    .execute(params![
+        p.id,
+        p.name,
+        p.address,
+        p.municipality,
+        p.lat,
+        p.lon,
+        p.tutors,
+        p.doctors,
+        p.setting.key(),
+        p.burdened,
+        p.threatened,
+        p.capacity,
+        p.large,
+        join_types(&p.refuses),
+        p.quality,
+    ])?;
+    Ok(())
+}
+
+fn update_or_insert_trainee(tx: &Transaction<'_>, t: &Trainee) -> Result<()> {
+    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM trainees WHERE id = ?1)", [&t.id], |r| r.get(0))?;
+    if !exists {
+        return upsert_trainee(tx, t, false);
+    }
+    tx.prepare_cached(
+        "UPDATE trainees SET name = ?2, kind = ?3, hospital_unit = ?4, municipality = ?5, start = ?6, end = ?7,
+            monthly_salary = ?8, seniority_step = ?9, own_gp = ?10, family_practices = ?11, history = ?12
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        t.id,
+        t.name,
+        t.kind.key(),
+        t.hospital_unit,
+        t.municipality,
+        iso(t.start),
+        iso(t.end),
+        t.monthly_salary.map(Money::ore),
+        t.seniority_step,
+        t.own_gp,
+        t.family_practices.join("|"),
+        t.history.join("|"),
+    ])?;
+    Ok(())
+}
+
+const PRACTICE_COLS: &str = "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
+    capacity, large, refuses, quality";
+const TRAINEE_COLS: &str = "id, name, kind, hospital_unit, municipality, start, end, monthly_salary, seniority_step,
+    own_gp, family_practices, history";
+const PLACEMENT_COLS: &str = "trainee_id, practice_id, start, end, pinned, overrides, reason";
+const PAUSE_COLS: &str = "practice_id, start, end, wish_type";
+
+fn types_col(s: String) -> Result<Vec<TraineeType>> {
+    split_list(&s)
+        .iter()
+        .map(|k| TraineeType::from_key(k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'"))))
+        .collect()
+}
+
+fn practice_row(r: &rusqlite::Row<'_>) -> Result<Practice> {
+    let setting: String = r.get(8)?;
+    Ok(Practice {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        address: r.get(2)?,
+        municipality: r.get(3)?,
+        lat: r.get(4)?,
+        lon: r.get(5)?,
+        tutors: r.get(6)?,
+        doctors: r.get(7)?,
+        setting: Setting::from_key(&setting).ok_or_else(|| StoreError::Corrupt(format!("unknown setting '{setting}'")))?,
+        burdened: r.get(9)?,
+        threatened: r.get(10)?,
+        capacity: r.get(11)?,
+        large: r.get(12)?,
+        refuses: types_col(r.get(13)?)?,
+        quality: r.get(14)?,
+    })
+}
+
+fn trainee_row(r: &rusqlite::Row<'_>) -> Result<Trainee> {
+    let kind: String = r.get(2)?;
+    Ok(Trainee {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: TraineeType::from_key(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{kind}'")))?,
+        hospital_unit: r.get(3)?,
+        municipality: r.get(4)?,
+        start: date_col(&r.get::<_, String>(5)?)?,
+        end: date_col(&r.get::<_, String>(6)?)?,
+        monthly_salary: r.get::<_, Option<i64>>(7)?.map(Money),
+        seniority_step: r.get(8)?,
+        own_gp: r.get(9)?,
+        family_practices: split_list(&r.get::<_, String>(10)?),
+        history: split_list(&r.get::<_, String>(11)?),
+    })
+}
+
+fn placement_row(r: &rusqlite::Row<'_>) -> Result<Placement> {
+    let overrides = split_list(&r.get::<_, String>(5)?)
+        .iter()
+        .map(|k| Rule::parse(k).ok_or_else(|| StoreError::Corrupt(format!("unknown rule '{k}'"))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Placement {
+        trainee_id: r.get(0)?,
+        practice_id: r.get(1)?,
+        start: date_col(&r.get::<_, String>(2)?)?,
+        end: date_col(&r.get::<_, String>(3)?)?,
+        pinned: r.get(4)?,
+        overrides,
+        reason: r.get(6)?,
+    })
+}
+
+fn pause_row(r: &rusqlite::Row<'_>) -> Result<Pause> {
+    let wish: Option<String> = r.get(3)?;
+    Ok(Pause {
+        practice_id: r.get(0)?,
+        start: date_col(&r.get::<_, String>(1)?)?,
+        end: date_col(&r.get::<_, String>(2)?)?,
+        wish_type: wish
+            .map(|k| TraineeType::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'"))))
+            .transpose()?,
+    })
+}
+
+/// Runs `sql` with `args` and maps every row.
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+    map: impl Fn(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rs = st.query(args)?;
+    let mut out = Vec::new();
+    while let Some(r) = rs.next()? {
+        out.push(map(r)?);
+    }
+    Ok(out)
+}
+
+fn load_region(conn: &Connection) -> Result<Region> {
+    let name: String = conn
         .query_row("SELECT value FROM meta WHERE key = 'region'", [], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| "Region Midtjylland".to_string());
-
-    let mut hospital_units = Vec::new();
-    {
-        let mut st = conn.prepare("SELECT name, district, coordinators FROM hospital_units ORDER BY name")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            hospital_units.push(HospitalUnit {
-                name: r.get(0)?,
-                district: district_from_key(&r.get::<_, String>(1)?)?,
-                coordinators: r.get(2)?,
-            });
-        }
-    }
-    let mut municipalities = Vec::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT code, name, district, hospital_unit, lat, lon, threatened FROM municipalities ORDER BY rowid",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            municipalities.push(Municipality {
+    let hospital_units = rows(conn, "SELECT name, district, coordinators FROM hospital_units ORDER BY name", [], |r| {
+        Ok(HospitalUnit {
+            name: r.get(0)?,
+            district: district_from_key(&r.get::<_, String>(1)?)?,
+            coordinators: r.get(2)?,
+        })
+    })?;
+    let municipalities = rows(
+        conn,
+        "SELECT code, name, district, hospital_unit, lat, lon, threatened FROM municipalities ORDER BY rowid",
+        [],
+        |r| {
+            Ok(Municipality {
                 code: r.get(0)?,
                 name: r.get(1)?,
                 district: district_from_key(&r.get::<_, String>(2)?)?,
@@ -939,128 +1407,104 @@ fn load(conn: &Connection) -> Result<Dataset> {
                 lat: r.get(4)?,
                 lon: r.get(5)?,
                 threatened: r.get(6)?,
-            });
+            })
+        },
+    )?;
+    Ok(Region { name, municipalities, hospital_units })
+}
+
+fn load_settings(conn: &Connection) -> Result<Settings> {
+    Ok(
+        match conn
+            .query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?,
+            None => Settings::default(),
+        },
+    )
+}
+
+fn load(conn: &Connection) -> Result<Dataset> {
+    Ok(Dataset {
+        region: load_region(conn)?,
+        practices: rows(conn, &format!("SELECT {PRACTICE_COLS} FROM practices ORDER BY id"), [], practice_row)?,
+        trainees: rows(conn, &format!("SELECT {TRAINEE_COLS} FROM trainees ORDER BY id"), [], trainee_row)?,
+        placements: rows(
+            conn,
+            &format!("SELECT {PLACEMENT_COLS} FROM placements ORDER BY trainee_id"),
+            [],
+            placement_row,
+        )?,
+        pauses: rows(
+            conn,
+            &format!("SELECT {PAUSE_COLS} FROM pauses ORDER BY practice_id, start, end, wish_type"),
+            [],
+            pause_row,
+        )?,
+        settings: load_settings(conn)?,
+    })
+}
+
+/// Only what a command about `subjects` needs for its rules and preconditions: those practices
+/// with their placements and pauses, those trainees with their placements, and the trainees and
+/// practices those placements name. A `place` on a national file with ten years of history reads
+/// a few dozen rows, not the whole file.
+fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
+    use std::collections::BTreeMap;
+    let mut practices: BTreeMap<String, Practice> = BTreeMap::new();
+    let mut trainees: BTreeMap<String, Trainee> = BTreeMap::new();
+    let mut placements: BTreeMap<String, Placement> = BTreeMap::new();
+    let mut pauses: Vec<Pause> = Vec::new();
+    let practice_sql = format!("SELECT {PRACTICE_COLS} FROM practices WHERE id = ?1");
+    let trainee_sql = format!("SELECT {TRAINEE_COLS} FROM trainees WHERE id = ?1");
+    for id in &subjects.practices {
+        for p in rows(conn, &practice_sql, [id], practice_row)? {
+            practices.insert(p.id.clone(), p);
+        }
+        for p in rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE practice_id = ?1"), [id], placement_row)? {
+            placements.insert(p.trainee_id.clone(), p);
+        }
+        pauses.extend(rows(conn, &format!("SELECT {PAUSE_COLS} FROM pauses WHERE practice_id = ?1"), [id], pause_row)?);
+    }
+    for id in &subjects.trainees {
+        for p in rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE trainee_id = ?1"), [id], placement_row)? {
+            placements.insert(p.trainee_id.clone(), p);
         }
     }
-    let region = Region { name: region_name, municipalities, hospital_units };
-
-    let types = |s: String| -> Result<Vec<TraineeType>> {
-        split_list(&s)
-            .iter()
-            .map(|k| TraineeType::from_key(k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'"))))
-            .collect()
-    };
-
-    let mut practices = Vec::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
-                    capacity, large, refuses, quality FROM practices ORDER BY id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let setting: String = r.get(8)?;
-            practices.push(Practice {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                address: r.get(2)?,
-                municipality: r.get(3)?,
-                lat: r.get(4)?,
-                lon: r.get(5)?,
-                tutors: r.get(6)?,
-                doctors: r.get(7)?,
-                setting: Setting::from_key(&setting)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown setting '{setting}'")))?,
-                burdened: r.get(9)?,
-                threatened: r.get(10)?,
-                capacity: r.get(11)?,
-                large: r.get(12)?,
-                refuses: types(r.get(13)?)?,
-                quality: r.get(14)?,
-            });
+    let mut trainee_ids: Vec<&String> = subjects.trainees.iter().collect();
+    trainee_ids.extend(placements.keys());
+    for id in trainee_ids {
+        if !trainees.contains_key(id) {
+            for t in rows(conn, &trainee_sql, [id], trainee_row)? {
+                trainees.insert(t.id.clone(), t);
+            }
         }
     }
-
-    let mut trainees = Vec::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT id, name, kind, hospital_unit, municipality, start, end, monthly_salary, seniority_step,
-                    own_gp, family_practices, history FROM trainees ORDER BY id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(2)?;
-            trainees.push(Trainee {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                kind: TraineeType::from_key(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown type '{kind}'")))?,
-                hospital_unit: r.get(3)?,
-                municipality: r.get(4)?,
-                start: date_col(&r.get::<_, String>(5)?)?,
-                end: date_col(&r.get::<_, String>(6)?)?,
-                monthly_salary: r.get::<_, Option<i64>>(7)?.map(Money),
-                seniority_step: r.get(8)?,
-                own_gp: r.get(9)?,
-                family_practices: split_list(&r.get::<_, String>(10)?),
-                history: split_list(&r.get::<_, String>(11)?),
-            });
+    let practice_ids: Vec<String> = placements.values().map(|p| p.practice_id.clone()).collect();
+    for id in practice_ids {
+        if !practices.contains_key(&id) {
+            for p in rows(conn, &practice_sql, [&id], practice_row)? {
+                practices.insert(p.id.clone(), p);
+            }
         }
     }
-
-    let mut placements = Vec::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT trainee_id, practice_id, start, end, pinned, overrides, reason FROM placements ORDER BY trainee_id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let overrides = split_list(&r.get::<_, String>(5)?)
-                .iter()
-                .map(|k| Rule::parse(k).ok_or_else(|| StoreError::Corrupt(format!("unknown rule '{k}'"))))
-                .collect::<Result<Vec<_>>>()?;
-            placements.push(Placement {
-                trainee_id: r.get(0)?,
-                practice_id: r.get(1)?,
-                start: date_col(&r.get::<_, String>(2)?)?,
-                end: date_col(&r.get::<_, String>(3)?)?,
-                pinned: r.get(4)?,
-                overrides,
-                reason: r.get(6)?,
-            });
-        }
-    }
-
-    let mut pauses = Vec::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT practice_id, start, end, wish_type FROM pauses ORDER BY practice_id, start, end, wish_type",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let wish: Option<String> = r.get(3)?;
-            pauses.push(Pause {
-                practice_id: r.get(0)?,
-                start: date_col(&r.get::<_, String>(1)?)?,
-                end: date_col(&r.get::<_, String>(2)?)?,
-                wish_type: wish
-                    .map(|k| {
-                        TraineeType::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'")))
-                    })
-                    .transpose()?,
-            });
-        }
-    }
-
-    let settings: Settings = match conn
-        .query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| r.get::<_, String>(0))
-        .optional()?
-    {
-        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?,
-        None => Settings::default(),
-    };
-
-    Ok(Dataset { region, practices, trainees, placements, pauses, settings })
+    pauses.sort_by(|a, b| {
+        (&a.practice_id, a.start, a.end, a.wish_type.map(|t| t.key())).cmp(&(
+            &b.practice_id,
+            b.start,
+            b.end,
+            b.wish_type.map(|t| t.key()),
+        ))
+    });
+    Ok(Dataset {
+        region: load_region(conn)?,
+        practices: practices.into_values().collect(),
+        trainees: trainees.into_values().collect(),
+        placements: placements.into_values().collect(),
+        pauses,
+        settings: load_settings(conn)?,
+    })
 }
 
 #[cfg(test)]

@@ -135,4 +135,21 @@ CREATE TABLE instance_lock (
 
 CREATE INDEX audit_by_state ON audit(state, id);
 "#,
+    // 3: commands that carry what they expect (their old values), per-user undo, the change feed
+    // and the audit log's filters. Audit rows from before hold commands of the old shape: they
+    // stay in the log but can no longer be undone or redone.
+    r#"
+UPDATE audit SET state = 'final' WHERE state IN ('done', 'undone');
+ALTER TABLE audit ADD COLUMN undoes INTEGER REFERENCES audit(id);
+CREATE INDEX audit_by_user ON audit(os_user, state, id);
+
+-- The trainees and practices each audit row touches: `log --trainee/--practice`, and who
+-- changed a row when a command finds it changed (a conflict).
+CREATE TABLE audit_subjects (
+    kind     TEXT NOT NULL CHECK (kind IN ('trainee', 'practice')),
+    id       TEXT NOT NULL,
+    audit_id INTEGER NOT NULL REFERENCES audit(id),
+    PRIMARY KEY (kind, id, audit_id)
+) STRICT, WITHOUT ROWID;
+"#,
 ];

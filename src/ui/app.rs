@@ -118,6 +118,9 @@ impl App {
             ui.ctx().set_visuals(if self.state.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
             self.applied_dark = Some(self.state.dark);
         }
+        self.state.poll();
+        // Keep polling the file while the window is idle, so another desk's writes show.
+        ui.ctx().request_repaint_after(self.state.poll_every);
         self.shortcuts(ui);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         if !self.state.notices.is_empty() {
@@ -387,17 +390,18 @@ pub fn import_csv(state: &mut AppState, files: &[PathBuf]) {
         }
     };
     let Some(store) = &mut state.store else { return };
-    match store.write_batch(|existing| crate::store::csv::parse_import(&input, existing, false)) {
-        Ok(report) => {
+    match crate::ops::import_csv(store, &input, false) {
+        Ok(done) => {
+            let r = done.report;
             state.status = format!(
                 "{}: {} / {} / {} / {}",
                 state.t("Importeret", "Imported"),
-                report.practices,
-                report.trainees,
-                report.placements,
-                report.pauses
+                r.practices,
+                r.trainees,
+                r.placements,
+                r.pauses
             );
-            state.reload();
+            state.sync();
         }
         Err(e) => state.error = Some(e.to_string()),
     }
@@ -417,21 +421,18 @@ pub fn import_boundaries(state: &mut AppState, path: &Path) {
     if !state.may_write() {
         return;
     }
-    let result = std::fs::read(path)
-        .map_err(anyhow::Error::from)
-        .and_then(|bytes| Ok(crate::store::boundaries::parse_boundaries(&bytes, &state.data.region)?));
-    let rings = match result {
-        Ok(r) => r,
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
         Err(e) => {
-            state.error = Some(format!("{}: {e:#}", path.display()));
+            state.error = Some(format!("{}: {e}", path.display()));
             return;
         }
     };
     let Some(store) = &mut state.store else { return };
-    match store.replace_boundaries(&rings) {
+    match crate::ops::import_boundaries(store, &bytes, &path.display().to_string()) {
         Ok(n) => {
             state.status = format!("{n} {}", state.t("grænseringe importeret", "boundary rings imported"));
-            state.reload();
+            state.sync();
         }
         Err(e) => state.error = Some(e.to_string()),
     }
@@ -541,10 +542,12 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                         )
                         .changed()
                     {
-                        state.execute(&Command::SetPinned { trainee_id: id.clone(), pinned });
+                        let cmd = Command::SetPinned { placement: pl.clone(), pinned };
+                        state.execute(&cmd);
                     }
                     if ui.button(state.t("Fjern placering", "Remove placement")).clicked() {
-                        state.execute(&Command::Unplace { trainee_id: id.clone() });
+                        let cmd = Command::Unplace { placement: pl.clone() };
+                        state.execute(&cmd);
                     }
                 }
                 None => {

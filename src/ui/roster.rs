@@ -52,6 +52,9 @@ pub struct RosterPanel {
     sort: SortKey,
     ascending: bool,
     editor: Option<Practice>,
+    /// The practice as it was when the editor opened: what a save expects to find. A change by
+    /// someone else since makes the save a conflict instead of writing over their change.
+    editor_base: Option<Practice>,
     pause_start: String,
     pause_end: String,
     pause_kind: Option<TraineeType>,
@@ -67,6 +70,7 @@ impl Default for RosterPanel {
             sort: SortKey::Id,
             ascending: true,
             editor: None,
+            editor_base: None,
             pause_start: String::new(),
             pause_end: String::new(),
             pause_kind: None,
@@ -281,8 +285,11 @@ impl RosterPanel {
 
     fn detail_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, id: &str) {
         let Some(practice) = state.data.practice(id).cloned() else { return };
-        if self.editor.as_ref().is_none_or(|e| e.id != practice.id) {
+        let untouched = self.editor.is_some() && self.editor == self.editor_base;
+        if self.editor.as_ref().is_none_or(|e| e.id != practice.id) || (untouched && self.editor_base.as_ref() != Some(&practice)) {
+            // A new selection, or the stored practice changed (another desk) with no unsaved edits.
             self.editor = Some(practice.clone());
+            self.editor_base = Some(practice.clone());
         }
         ui.heading(format!("{} ({})", practice.name, practice.id));
         ui.label(format!(
@@ -348,16 +355,26 @@ impl RosterPanel {
         });
         let changed = state.data.practice(&edit.id) != Some(&*edit);
         let edited = edit.clone();
+        let base = self.editor_base.clone().unwrap_or_else(|| edited.clone());
         let mut discard = false;
+        let mut saved = false;
         ui.horizontal(|ui| {
             if ui.add_enabled(changed, egui::Button::new(state.t("Gem praksis", "Save practice"))).clicked() {
-                state.execute(&Command::EditPractice { practice: edited });
+                let cmd = Command::EditPractice { before: Box::new(base), after: Box::new(edited.clone()) };
+                // Saved: the editor now starts from what was stored. Refused as stale: the
+                // error says who changed it; the edit is dropped and the new values shown.
+                saved = state.execute(&cmd);
+                discard = !saved;
             }
-            discard =
+            discard |=
                 ui.add_enabled(changed, egui::Button::new(state.t("Fortryd ændringer", "Discard changes"))).clicked();
         });
+        if saved {
+            self.editor_base = Some(edited);
+        }
         if discard {
             self.editor = None;
+            self.editor_base = None;
         }
     }
 

@@ -11,7 +11,7 @@ use crate::domain::dates::YearMonth;
 use crate::domain::model::{Dataset, Placement, Rule};
 use crate::domain::region::Region;
 use crate::domain::rules::{RuleContext, Violation};
-use crate::store::{BoundaryRing, OpenOptions, Store, StoreError};
+use crate::store::{BoundaryRing, Feed, OpenOptions, Store, StoreError, Who};
 
 use super::files::OpenPrompt;
 use super::i18n::Lang;
@@ -97,6 +97,11 @@ pub struct AppState {
     /// What the user should know about the open file (network drive, a lock taken over); each
     /// shows once, in a banner the user closes.
     pub notices: Vec<String>,
+    /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
+    pub feed: Feed,
+    /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
+    pub poll_every: std::time::Duration,
+    last_poll: Option<std::time::Instant>,
 }
 
 impl AppState {
@@ -116,6 +121,9 @@ impl AppState {
             drag: None,
             override_request: None,
             error: None,
+            feed: Feed::default(),
+            poll_every: std::time::Duration::from_secs(1),
+            last_poll: None,
             focus_practice: None,
             recent: Vec::new(),
             busy: None,
@@ -207,11 +215,15 @@ impl AppState {
         self.store.as_ref().map(|s| s.path())
     }
 
-    /// Reads the data again after a write (panels never keep their own copy).
+    /// Reads everything again: on opening a file, and when the audit log cannot be replayed
+    /// (a backup was restored).
     pub fn reload(&mut self) {
-        let Some(store) = &self.store else { return };
-        match store.load() {
-            Ok(data) => self.data = data,
+        let Some(store) = &mut self.store else { return };
+        match store.load_with_feed() {
+            Ok((data, feed)) => {
+                self.data = data;
+                self.feed = feed;
+            }
             Err(e) => self.error = Some(format!("{e}")),
         }
         match store.boundaries() {
@@ -222,60 +234,125 @@ impl AppState {
         self.drag = None;
     }
 
-    /// The one write path: `Store::execute`, then reload. Errors go to the error window.
+    /// Brings the data up to date from the audit log: replays only the rows written since the
+    /// last look, by this desk or anyone else. Returns whether anything changed.
+    pub fn sync(&mut self) -> bool {
+        let Some(store) = &self.store else { return false };
+        let changes = match store.changes_since(&mut self.feed) {
+            Ok(c) => c,
+            Err(e) => {
+                self.status = e.to_string();
+                return false;
+            }
+        };
+        if changes.is_empty() {
+            return false;
+        }
+        if changes.reload {
+            self.reload();
+            return true;
+        }
+        let me = store.user().to_string();
+        let mut boundaries = false;
+        let mut by_others = Vec::new();
+        for (entry, cmd) in &changes.entries {
+            if let Some(cmd) = cmd {
+                self.data.apply(cmd);
+                boundaries |= matches!(cmd, Command::Boundaries { .. });
+                if entry.os_user != me {
+                    by_others.push(entry.clone());
+                }
+            }
+        }
+        if boundaries && let Some(store) = &self.store {
+            match store.boundaries() {
+                Ok(b) => self.boundaries = b,
+                Err(e) => self.error = Some(format!("{e}")),
+            }
+        }
+        if let Some(last) = by_others.last() {
+            self.status = format!(
+                "{} {} {}",
+                self.lang.t("Opdateret: ændret af", "Updated: changed by"),
+                last.os_user,
+                self.lang.t("i et andet vindue eller et script", "in another window or a script")
+            );
+        }
+        self.data_version += 1;
+        self.drag = None;
+        true
+    }
+
+    /// Called every frame: asks the file, at most every `poll_every`, whether another program
+    /// wrote, and if so brings the data up to date.
+    pub fn poll(&mut self) {
+        let now = std::time::Instant::now();
+        if self.last_poll.is_some_and(|t| now.duration_since(t) < self.poll_every) {
+            return;
+        }
+        self.last_poll = Some(now);
+        self.sync();
+    }
+
+    /// The one write path: `Store::execute`, then the change feed. Errors go to the error window.
     pub fn execute(&mut self, cmd: &Command) -> bool {
         if !self.may_write() {
             return false;
         }
         let Some(store) = &mut self.store else { return false };
-        match store.execute(cmd) {
+        let result = store.execute(cmd);
+        let ok = result.is_ok();
+        match result {
             Ok(_) => {
                 self.status = format!("{}: {}", self.lang.t("Gemt", "Saved"), cmd.summary());
-                self.reload();
-                true
             }
-            Err(StoreError::Command(CommandError::Refused(violations))) => {
-                let rules: Vec<String> = violations.iter().map(|v| format!("{}: {}", v.rule, v.message)).collect();
-                self.error = Some(format!(
-                    "{}\n{}",
-                    self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"),
-                    rules.join("\n")
-                ));
-                false
+            Err(e) => self.error = Some(self.explain(&e)),
+        }
+        // Also after a conflict: show what the others changed.
+        self.sync();
+        ok
+    }
+
+    /// A store error as the user should read it.
+    fn explain(&self, e: &StoreError) -> String {
+        match e {
+            StoreError::Command(CommandError::Refused(violations)) => {
+                let rules: Vec<String> = violations.iter().map(|v| v.message.clone()).collect();
+                format!("{}\n{}", self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"), rules.join("\n"))
             }
-            Err(e) => {
-                self.error = Some(e.to_string());
-                false
-            }
+            StoreError::Conflict(m) => format!(
+                "{}\n{m}\n{}",
+                self.lang.t("Ikke gemt: data er ændret, siden du så dem.", "Not saved: the data changed since you saw it."),
+                self.lang.t("Visningen er opdateret; se efter og prøv igen.", "The view is up to date now; look again and retry.")
+            ),
+            e => e.to_string(),
         }
     }
 
+    /// Undoes this user's newest change (never another user's), checked like any write.
     pub fn undo(&mut self) {
-        if !self.may_write() {
-            return;
-        }
-        let Some(store) = &mut self.store else { return };
-        match store.undo() {
-            Ok(summary) => {
-                self.status = format!("{}: {summary}", self.lang.t("Fortrudt", "Undone"));
-                self.reload();
-            }
-            Err(e) => self.status = e.to_string(),
-        }
+        self.step(true);
     }
 
     pub fn redo(&mut self) {
+        self.step(false);
+    }
+
+    fn step(&mut self, undo: bool) {
         if !self.may_write() {
             return;
         }
         let Some(store) = &mut self.store else { return };
-        match store.redo() {
-            Ok(summary) => {
-                self.status = format!("{}: {summary}", self.lang.t("Gentaget", "Redone"));
-                self.reload();
+        let result = if undo { store.undo(Who::Me) } else { store.redo(Who::Me) };
+        match result {
+            Ok(step) => {
+                let verb = if undo { self.lang.t("Fortrudt", "Undone") } else { self.lang.t("Gentaget", "Redone") };
+                self.status = format!("{verb}: {}", step.summary);
             }
-            Err(e) => self.status = e.to_string(),
+            Err(StoreError::Undo(m)) => self.status = m,
+            Err(e) => self.error = Some(self.explain(&e)),
         }
+        self.sync();
     }
 
     pub fn can_undo_redo(&self) -> (bool, bool) {

@@ -1,0 +1,55 @@
+//! The audit log as text or JSON (CONTRACT.md `log`).
+
+use serde::Serialize;
+use std::io::Write as _;
+
+use crate::store::AuditEntry;
+
+/// One entry of `log --format json`.
+#[derive(Serialize)]
+struct Entry<'a> {
+    id: i64,
+    at: &'a str,
+    user: &'a str,
+    action: &'a str,
+    summary: &'a str,
+    reason: Option<&'a str>,
+    undone: bool,
+}
+
+/// Writes `entries` (newest first) to standard output.
+pub fn write(entries: &[AuditEntry], json: bool) -> Result<(), crate::cli::Failure> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let list: Vec<Entry<'_>> = entries
+            .iter()
+            .map(|e| Entry {
+                id: e.id,
+                at: &e.at,
+                user: &e.os_user,
+                action: &e.action,
+                summary: &e.summary,
+                reason: e.reason.as_deref(),
+                undone: e.state == "undone",
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&serde_json::json!({ "entries": list }))
+            .map_err(|e| crate::cli::Failure::Unexpected(e.into()))?;
+        writeln!(out, "{text}")?;
+        return Ok(());
+    }
+    for e in entries {
+        writeln!(
+            out,
+            "#{} {} {} {}: {}{}{}",
+            e.id,
+            e.at,
+            e.os_user,
+            e.action,
+            e.summary,
+            e.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default(),
+            if e.state == "undone" { " [undone]" } else { "" }
+        )?;
+    }
+    Ok(())
+}

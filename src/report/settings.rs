@@ -1,0 +1,47 @@
+//! `settings show` as text.
+
+use std::io::Write as _;
+
+use crate::domain::money::Money;
+use crate::ops::settings::Shown;
+
+/// Hundredths of a percent as "19,36 %".
+fn pct(bp: i64) -> String {
+    let m = Money(bp);
+    format!("{},{:02} %", m.ore() / 100, m.ore() % 100)
+}
+
+pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
+    let s = &shown.settings;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "h6.overlap_days     {}", s.phase3_overlap_days)?;
+    writeln!(out, "capacity_per_tutor  {}", s.capacity_per_tutor)?;
+    writeln!(out, "lookback_years      {}", s.lookback_years)?;
+    writeln!(out, "idle_months         {}", s.idle_months)?;
+    writeln!(out, "pension             {}", pct(s.pension_basis_points))?;
+    for h in &s.honorarium {
+        writeln!(out, "honorarium          {} from {}", h.value, h.valid_from)?;
+    }
+    for r in &s.share_rates {
+        writeln!(out, "share.{:<13} {} from {}", r.kind.key(), pct(r.practice_basis_points), r.valid_from)?;
+    }
+    for st in &s.salary_scale {
+        writeln!(out, "salary.{:<12} {} from {}", st.step, st.monthly, st.valid_from)?;
+    }
+    let w = &s.weights;
+    for (k, v) in [
+        ("t1", w.t1_organisation_variety),
+        ("t2", w.t2_patient_variety),
+        ("p1", w.p1_load_per_tutor),
+        ("p2", w.p2_type_mix),
+        ("p3", w.p3_wishes),
+        ("p4", w.p4_tutor_quality),
+        ("p5", w.p5_threatened_area),
+        ("p6", w.p6_dependency),
+        ("p7", w.p7_room_for_general),
+    ] {
+        writeln!(out, "weight.{k:<12} {v}")?;
+    }
+    writeln!(out, "threatened          {}", shown.threatened_municipalities.join(", "))?;
+    Ok(())
+}
