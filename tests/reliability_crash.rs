@@ -113,13 +113,12 @@ fn trial(template: &Store, dir: &Path, n: usize, rng: &mut Lcg, figures: &mut Fi
     let after = store.load().expect("load");
     let placed = |t: &str| after.placement_of(t).is_some();
     let audit_ids: Vec<i64> = store
-        .connection()
-        .prepare("SELECT id FROM audit WHERE action IN ('place', 'accept_round') ORDER BY id")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+        .log(&tutorfordeling::store::LogFilter::default())
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.action == "place" || e.action == "accept_round")
+        .map(|e| e.id)
+        .collect();
 
     for (id, trainees) in &acked {
         assert!(audit_ids.contains(id), "trial {n}: acknowledged audit row {id} is missing");

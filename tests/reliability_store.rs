@@ -12,6 +12,7 @@ use reliability_support::*;
 use tutorfordeling::domain::command::Command;
 use tutorfordeling::store::fs::{filesystem_type, is_network};
 use tutorfordeling::store::{
+    Who,
     OpenOptions, OpenWarning, SCHEMA_VERSION, Store, StoreError, backup_dir, list_backups, restore_backup,
 };
 
@@ -48,7 +49,7 @@ fn plant_lock(db: &Path, host: &str, pid: u32, proc_start: Option<i64>) {
 }
 
 fn journal_mode(store: &Store) -> String {
-    store.connection().query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal mode")
+    store.pragma("journal_mode").expect("journal mode")
 }
 
 // --- A second instance -------------------------------------------------------------------------
@@ -73,7 +74,7 @@ fn a_second_instance_is_told_who_holds_the_file_and_may_open_it_read_only() {
     let t = before.open_trainees()[0].id.clone();
     let err = ro.execute(&Command::Place { placement: placement(&before, &t, "P0000") }).expect_err("refused");
     assert!(matches!(err, StoreError::ReadOnly(_)), "{err}");
-    assert!(ro.undo().is_err());
+    assert!(ro.undo(Who::Me).is_err());
     assert_eq!(ro.load().expect("load"), before);
 
     // The CLI's own short writes still go through: SQLite's locks keep them apart.
@@ -265,9 +266,9 @@ fn a_full_disk_gives_one_clear_message_rolls_back_and_the_file_takes_writes_once
     drop(synthetic_region(&db, 5, 600));
     let mut store = open(&db);
     let before = store.load().expect("load");
-    let pages: i64 = store.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).expect("pages");
+    let pages: i64 = store.pragma("page_count").expect("pages").parse().expect("number");
     let _: i64 =
-        store.connection().query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).expect("limit");
+        store.pragma(&format!("max_page_count = {pages}")).expect("limit").parse::<i64>().expect("number");
     let round = Command::AcceptRound {
         placements: before.open_trainees().iter().map(|t| placement(&before, &t.id, "P0001")).collect(),
     };
@@ -309,8 +310,9 @@ fn a_database_made_by_schema_1_migrates_and_keeps_its_data_and_its_undo() {
     assert_eq!((data.practices.len(), data.placements.len()), (30, 95));
     assert!(store.integrity_problems().expect("check").is_empty());
     assert!(store.lock_holder().expect("lock table").is_some());
-    let undone = store.undo().expect("undo a change made by the old version");
-    assert_eq!(undone, "unplace T000001");
+    // The old version recorded $USER; `--all-users` reaches a change of any account.
+    let undone = store.undo(Who::Anyone).expect("undo a change made by the old version");
+    assert_eq!(undone.summary, "unplace T000001");
     assert_eq!(store.load().expect("load").placements.len(), 96);
 }
 
@@ -328,13 +330,13 @@ fn the_last_seven_commands_can_be_undone_one_by_one_after_restarts() {
     }
     for expected in states.iter().rev().skip(1) {
         let mut store = open(&db); // a restart before each undo
-        store.undo().expect("undo");
+        store.undo(Who::Me).expect("undo");
         assert_eq!(&store.load().expect("load"), expected);
     }
     for expected in states.iter().skip(1) {
         let mut store = open(&db);
-        store.redo().expect("redo");
+        store.redo(Who::Me).expect("redo");
         assert_eq!(&store.load().expect("load"), expected);
     }
-    assert!(open(&db).redo().is_err());
+    assert!(open(&db).redo(Who::Me).is_err());
 }

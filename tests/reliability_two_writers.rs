@@ -50,7 +50,7 @@ fn the_desktop_writer_does_nothing_unless_the_harness_starts_it() {
         let cmd = if place {
             Command::Place { placement: placement(&data, &t, "P0001") }
         } else {
-            Command::Unplace { trainee_id: t }
+            Command::unplace(&data, &t).expect("placed")
         };
         if let Err(e) = store.execute(&cmd) {
             errors += 1;

@@ -575,11 +575,15 @@ impl Store {
             )));
         };
         let json = if undo { inverse } else { command };
-        let cmd: Command = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let verb = if undo { "undo" } else { "redo" };
-        if let Err(e) = check_in(&tx, &cmd, true) {
+        let parsed = serde_json::from_str::<Command>(&json).map_err(|_| {
+            StoreError::Undo(format!(
+                "'{summary}' was made by an older version of the program and cannot be {verb}ne; older changes can"
+            ))
+        });
+        if let Err(e) = parsed.and_then(|cmd| check_in(&tx, &cmd, true).map(|()| cmd)) {
             drop(tx);
-            if matches!(e, StoreError::Conflict(_) | StoreError::Command(_)) {
+            if matches!(e, StoreError::Conflict(_) | StoreError::Command(_) | StoreError::Undo(_)) {
                 // Never jam the history: this change can no longer be taken back; older ones can.
                 let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 tx.execute("UPDATE audit SET state = 'final' WHERE id = ?1", [id])?;
@@ -589,6 +593,7 @@ impl Store {
             }
             return Err(e);
         }
+        let cmd: Command = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         apply(&tx, &cmd)?;
         tx.execute("UPDATE audit SET state = ?2 WHERE id = ?1", params![id, if undo { "undone" } else { "done" }])?;
         audit(&tx, &self.user, verb, &format!("{verb}: {summary}"), None, Some(&cmd), "final", Some(id))?;

@@ -136,10 +136,9 @@ CREATE TABLE instance_lock (
 CREATE INDEX audit_by_state ON audit(state, id);
 "#,
     // 3: commands that carry what they expect (their old values), per-user undo, the change feed
-    // and the audit log's filters. Audit rows from before hold commands of the old shape: they
-    // stay in the log but can no longer be undone or redone.
+    // and the audit log's filters. Audit rows from before may hold commands of the old shape:
+    // an undo that cannot read one marks it final and says so.
     r#"
-UPDATE audit SET state = 'final' WHERE state IN ('done', 'undone');
 ALTER TABLE audit ADD COLUMN undoes INTEGER REFERENCES audit(id);
 CREATE INDEX audit_by_user ON audit(os_user, state, id);
 

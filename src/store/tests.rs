@@ -107,7 +107,7 @@ fn a_sqlite_file_of_another_program_is_refused() {
 fn foreign_keys_are_enforced() {
     let dir = tmp();
     let store = example_store(&dir);
-    let r = store.connection().execute(
+    let r = store.conn.execute(
         "INSERT INTO placements(trainee_id, practice_id, start, end) VALUES ('nobody', 'nowhere', '2026-01-01', '2026-02-01')",
         [],
     );
@@ -156,14 +156,14 @@ fn undo_and_redo_work_after_the_file_is_reopened() {
     };
     let mut store = Store::open(&path).expect("reopen");
     let before = store.load().expect("load").placements.len();
-    let undone = store.undo().expect("undo");
+    let undone = store.undo(Who::Me).expect("undo").summary;
     assert!(undone.starts_with("place"), "{undone}");
     assert_eq!(store.load().expect("load").placements.len(), before - 1);
     drop(store);
     let mut store = Store::open(&path).expect("reopen");
-    store.redo().expect("redo");
+    store.redo(Who::Me).expect("redo");
     assert_eq!(store.load().expect("load").placements.len(), before);
-    assert!(store.redo().is_err(), "nothing left to redo");
+    assert!(store.redo(Who::Me).is_err(), "nothing left to redo");
 }
 
 #[test]
@@ -173,9 +173,9 @@ fn a_new_change_after_undo_ends_the_redo_history() {
     let data = store.load().expect("load");
     let (a, p) = pair_breaking(&data, &[]);
     store.execute(&place(&a, &p, &data)).expect("place a");
-    store.undo().expect("undo");
-    store.execute(&Command::SetThreatened { municipality: "Odder".into(), threatened: true }).expect("flag");
-    assert!(store.redo().is_err());
+    store.undo(Who::Me).expect("undo");
+    store.execute(&Command::set_threatened(&data, "Odder", true).expect("Odder")).expect("flag");
+    assert!(store.redo(Who::Me).is_err());
     assert_eq!(store.can_undo_redo().expect("flags"), (true, false));
 }
 
@@ -188,8 +188,9 @@ fn undo_of_an_unplace_restores_the_placement_with_its_override_and_reason() {
     let cmd = place_overriding(&t, &p, &data, Rule::H3, "pause moved");
     store.execute(&cmd).expect("place");
     let placed = store.load().expect("load").placement_of(&t).cloned();
-    store.execute(&Command::Unplace { trainee_id: t.clone() }).expect("unplace");
-    store.undo().expect("undo");
+    let now = store.load().expect("load");
+    store.execute(&Command::unplace(&now, &t).expect("placed")).expect("unplace");
+    store.undo(Who::Me).expect("undo");
     assert_eq!(store.load().expect("load").placement_of(&t).cloned(), placed);
 }
 
@@ -228,12 +229,13 @@ fn settings_and_threatened_flags_round_trip_through_the_file() {
     let dir = tmp();
     let mut store = example_store(&dir);
     let s = Settings { phase3_overlap_days: 30, ..Settings::default() };
-    store.execute(&Command::SetSettings { settings: Box::new(s.clone()) }).expect("settings");
-    store.execute(&Command::SetThreatened { municipality: "Aarhus".into(), threatened: true }).expect("flag");
+    let before = store.load().expect("load");
+    store.execute(&Command::set_settings(&before, s.clone())).expect("settings");
+    store.execute(&Command::set_threatened(&before, "Aarhus", true).expect("Aarhus")).expect("flag");
     let data = store.load().expect("load");
     assert_eq!(data.settings, s);
     assert!(data.region.municipality("Aarhus").expect("Aarhus").threatened);
-    store.undo().expect("undo flag");
+    store.undo(Who::Me).expect("undo flag");
     assert!(!store.load().expect("load").region.municipality("Aarhus").expect("Aarhus").threatened);
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tutorfordeling::domain::command::Command;
 use tutorfordeling::domain::model::{Dataset, Placement, Rule};
 use tutorfordeling::domain::region::Region;
-use tutorfordeling::store::csv::{ImportInput, parse_import};
+use tutorfordeling::store::csv::ImportInput;
 use tutorfordeling::store::{OpenOptions, Store};
 
 /// A 64-bit LCG (Knuth's MMIX constants): deterministic, so a failing trial can be rerun.
@@ -53,7 +53,7 @@ pub fn synthetic_region(path: &Path, practices: usize, trainees: usize) -> Store
         trainees: Some(("trainees.csv".into(), t.into_bytes())),
         ..ImportInput::default()
     };
-    store.write_batch(|existing| parse_import(&input, existing, false)).expect("import");
+    tutorfordeling::ops::import_csv(&mut store, &input, false).expect("import");
     store
 }
 
