@@ -344,6 +344,11 @@ fn parse_table(table: Table, file: &str, bytes: &[u8]) -> Result<Parsed, CsvErro
                 format!("the row has {} fields but the header has {width}", record.len()),
             ));
         }
+        // Personal data: no cell may hold a CPR number (ids, names, reasons alike).
+        if let Some(i) = record.iter().position(crate::domain::privacy::contains_cpr) {
+            let column = headers.get(i).unwrap_or("").trim().to_lowercase();
+            return Err(err(line, i + 1, crate::domain::privacy::cpr_refusal(&format!("the '{column}' cell"))));
+        }
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(Parsed { file: file.to_string(), index, rows })
