@@ -532,3 +532,52 @@ fn a_damaged_file_offers_its_newest_good_backup_and_opens_it_restored() {
     assert_eq!(load(&db), good);
     assert!(h.state().state.status.contains("den beskadigede fil er flyttet til"), "{}", h.state().state.status);
 }
+
+#[test]
+fn the_desk_showed_a_stale_copy_and_wrote_it_back_now_it_shows_a_scripts_change_within_a_poll_and_refuses_the_stale_save()
+{
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let practice = before.practices[0].clone();
+    assert!(!practice.large);
+    let mut h = harness(&db);
+    h.state_mut().state.tab = Tab::Practices;
+    h.state_mut().state.selection = tutorfordeling::ui::state::Selection::Practice(practice.id.clone());
+    h.run_ok();
+    h.get_by_label(&format!("{} ({})", practice.name, practice.id));
+    // The coordinator ticks "Stor praksis" but has not saved yet.
+    h.get_by_label("Stor praksis (H6-dispensation)").click();
+    h.run_ok();
+
+    // A script changes the practice's name and tutors meanwhile.
+    let mut script = Store::open(&db).expect("open").acting_as_for_tests("hr-script");
+    let changes = tutorfordeling::ops::PracticeChanges {
+        name: Some("Navn fra scriptet".into()),
+        tutors: Some(practice.tutors + 1),
+        ..Default::default()
+    };
+    tutorfordeling::ops::edit_practice(&mut script, &practice.id, &changes).expect("script");
+    // A trainee placed from the command line leaves the queue.
+    let t = first_in_queue(&before);
+    let rules = RuleContext::new(&before);
+    let feasible =
+        before.practices.iter().find(|p| rules.check(&t, p, t.period(), None).is_empty()).expect("feasible").id.clone();
+    tutorfordeling::ops::place(&mut script, &t.id, &feasible, None, None, vec![], None).expect("place");
+
+    // One poll later the desk shows both.
+    h.state_mut().state.poll_every = std::time::Duration::ZERO;
+    h.run_ok();
+    h.get_by_label(&format!("Navn fra scriptet ({})", practice.id));
+    assert!(h.state().state.data.placement_of(&t.id).is_some(), "the desk's data has the script's placement");
+    assert!(h.query_by_label(&t.name).is_none(), "the placed trainee left the queue");
+
+    // Saving the stale edit is refused: the script's change stands, and the desk says who.
+    h.get_by_label("Gem praksis").click();
+    h.run_ok();
+    let now = load(&db);
+    let p = now.practice(&practice.id).expect("practice");
+    assert_eq!((p.name.as_str(), p.tutors, p.large), ("Navn fra scriptet", practice.tutors + 1, false));
+    let error = h.state().state.error.clone().unwrap_or_default();
+    assert!(error.contains("hr-script") && error.contains("Ikke gemt"), "{error}");
+}

@@ -439,6 +439,14 @@ impl Store {
         &self.user
     }
 
+    /// Acts as another account: only for tests of what several users do to one file (the CLI
+    /// and the desktop always write the process's own OS account).
+    #[doc(hidden)]
+    pub fn acting_as_for_tests(mut self, user: &str) -> Store {
+        self.user = user.to_string();
+        self
+    }
+
     /// Reads the whole region into memory.
     pub fn load(&self) -> Result<Dataset> {
         load(&self.conn)
