@@ -12,6 +12,7 @@ pub mod boundaries;
 pub mod csv;
 pub mod fs;
 pub mod lock;
+pub mod outfile;
 mod schema;
 
 use chrono::NaiveDate;
