@@ -712,13 +712,14 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
     Ok(out)
 }
 
-/// Writes the four files into `dir` (created if missing).
+/// Writes the four files into `dir` (created if missing), each mode 0600 and renamed into place
+/// when complete (`store::outfile`), so a killed export never leaves a partial file.
 pub fn export_all(data: &Dataset, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
+    super::outfile::create_dir(dir)?;
     let mut written = Vec::new();
     for table in Table::ALL {
         let path = dir.join(table.file_name());
-        std::fs::write(&path, export_table(table, data)?)?;
+        super::outfile::write_atomic(&path, &export_table(table, data)?)?;
         written.push(path);
     }
     Ok(written)
