@@ -8,7 +8,6 @@ mod money;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::domain::command::{Command, CommandError};
@@ -16,6 +15,7 @@ use crate::domain::dates::{Period, YearMonth, parse_date};
 use crate::domain::model::{Placement, Rule};
 use crate::domain::region::Region;
 use crate::store::csv::{CsvError, ImportFiles, export_all, parse_import};
+use crate::store::outfile::print_out;
 use crate::store::{BatchError, Store, StoreError};
 
 /// Exit codes of CONTRACT.md.
@@ -430,39 +430,40 @@ pub fn run(cmd: Cmd) -> CliResult {
                 eprintln!("note: --override {r} was not needed; no such rule is broken");
             }
             store.execute(&Command::Place { placement: placement.clone() })?;
-            println!("placed {} at {} from {} to {}", placement.trainee_id, placement.practice_id, start, end);
+            print_out(&format!(
+                "placed {} at {} from {} to {}\n",
+                placement.trainee_id, placement.practice_id, start, end
+            ))?;
             Ok(())
         }
         Cmd::Unplace { db, trainee_id } => {
             let mut store = open_store(&db)?;
             store.execute(&Command::Unplace { trainee_id: trainee_id.clone() })?;
-            println!("unplaced {trainee_id}");
+            print_out(&format!("unplaced {trainee_id}\n"))?;
             Ok(())
         }
         Cmd::Undo { db } => {
             let s = open_store(&db)?.undo()?;
-            println!("undone: {s}");
+            print_out(&format!("undone: {s}\n"))?;
             Ok(())
         }
         Cmd::Redo { db } => {
             let s = open_store(&db)?.redo()?;
-            println!("redone: {s}");
+            print_out(&format!("redone: {s}\n"))?;
             Ok(())
         }
         Cmd::Log { db, limit } => {
             let store = open_store(&db)?;
-            let mut out = std::io::stdout().lock();
             for e in store.audit_log(limit)? {
-                writeln!(
-                    out,
-                    "#{} {} {} {}: {}{}",
+                print_out(&format!(
+                    "#{} {} {} {}: {}{}\n",
                     e.id,
                     e.at,
                     e.os_user,
                     e.action,
                     e.summary,
                     e.reason.map(|r| format!(" (reason: {r})")).unwrap_or_default()
-                )?;
+                ))?;
             }
             Ok(())
         }
@@ -506,7 +507,7 @@ pub(crate) fn today() -> chrono::NaiveDate {
 /// Prints JSON to stdout.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> CliResult {
     let text = serde_json::to_string_pretty(value).context("cannot write JSON")?;
-    println!("{text}");
+    print_out(&format!("{text}\n"))?;
     Ok(())
 }
 
