@@ -535,7 +535,7 @@ fn a_damaged_file_offers_its_newest_good_backup_and_opens_it_restored() {
 
 #[test]
 fn the_desk_showed_a_stale_copy_and_wrote_it_back_now_it_shows_a_scripts_change_within_a_poll_and_refuses_the_stale_save()
-{
+ {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = demo_db(dir.path());
     let before = load(&db);

@@ -12,8 +12,7 @@ use reliability_support::*;
 use tutorfordeling::domain::command::Command;
 use tutorfordeling::store::fs::{filesystem_type, is_network};
 use tutorfordeling::store::{
-    Who,
-    OpenOptions, OpenWarning, SCHEMA_VERSION, Store, StoreError, backup_dir, list_backups, restore_backup,
+    OpenOptions, OpenWarning, SCHEMA_VERSION, Store, StoreError, Who, backup_dir, list_backups, restore_backup,
 };
 
 fn region(dir: &tempfile::TempDir) -> std::path::PathBuf {
@@ -267,8 +266,7 @@ fn a_full_disk_gives_one_clear_message_rolls_back_and_the_file_takes_writes_once
     let mut store = open(&db);
     let before = store.load().expect("load");
     let pages: i64 = store.pragma("page_count").expect("pages").parse().expect("number");
-    let _: i64 =
-        store.pragma(&format!("max_page_count = {pages}")).expect("limit").parse::<i64>().expect("number");
+    let _: i64 = store.pragma(&format!("max_page_count = {pages}")).expect("limit").parse::<i64>().expect("number");
     let round = Command::AcceptRound {
         placements: before.open_trainees().iter().map(|t| placement(&before, &t.id, "P0001")).collect(),
     };

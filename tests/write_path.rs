@@ -81,7 +81,9 @@ fn an_undo_into_a_practice_full_by_then_broke_h8_now_it_is_refused_and_older_cha
     let step = alice.undo(Who::Me).expect("the history is not jammed: the older place is undone");
     assert!(step.summary.contains("EX-F1"), "{}", step.summary);
     assert_eq!(placements(&db), vec![pair("EX-K2", "EX-P2")]);
-    assert!(tutorfordeling::domain::rules::check_all(&Store::open(&db).expect("open").load().expect("load")).is_empty());
+    assert!(
+        tutorfordeling::domain::rules::check_all(&Store::open(&db).expect("open").load().expect("load")).is_empty()
+    );
 }
 
 #[test]
@@ -92,7 +94,16 @@ fn undo_jammed_for_good_with_unique_constraint_failed_now_it_is_a_conflict_and_t
     let mut bob = open_as(&db, "bob");
     ops::place(&mut alice, "EX-K2", "EX-P7", None, None, vec![], None).expect("place at PA");
     ops::unplace(&mut alice, "EX-K2").expect("unplace");
-    ops::place(&mut bob, "EX-K2", "EX-P6", None, None, vec![tutorfordeling::domain::model::Rule::H3], Some("agreed".into())).expect("someone places at PB");
+    ops::place(
+        &mut bob,
+        "EX-K2",
+        "EX-P6",
+        None,
+        None,
+        vec![tutorfordeling::domain::model::Rule::H3],
+        Some("agreed".into()),
+    )
+    .expect("someone places at PB");
     for _ in 0..2 {
         let err = alice.undo(Who::Me).expect_err("EX-K2's placement changed since");
         assert!(matches!(err, StoreError::Conflict(_)), "a conflict, not a raw SQLite error: {err:?}");
@@ -109,10 +120,8 @@ fn an_import_could_not_be_undone_now_it_undoes_as_one_step_and_ends_the_redo_his
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("r.sqlite");
     let mut store = ops::new_file(&db).expect("new");
-    let practices = ImportInput {
-        practices: Some(("practices.csv".into(), example("practices.csv"))),
-        ..ImportInput::default()
-    };
+    let practices =
+        ImportInput { practices: Some(("practices.csv".into(), example("practices.csv"))), ..ImportInput::default() };
     ops::import_csv(&mut store, &practices, false).expect("practices");
     let trainees =
         ImportInput { trainees: Some(("trainees.csv".into(), example("trainees.csv"))), ..ImportInput::default() };
@@ -174,7 +183,8 @@ fn the_desk_reloaded_everything_now_replaying_the_change_feed_gives_the_same_dat
         },
     )
     .expect("pause");
-    ops::settings::set(&mut other, "salary.laege1", "40000", chrono::NaiveDate::from_ymd_opt(2026, 11, 1)).expect("set");
+    ops::settings::set(&mut other, "salary.laege1", "40000", chrono::NaiveDate::from_ymd_opt(2026, 11, 1))
+        .expect("set");
     ops::settings::set(&mut other, "threatened.Horsens", "ja", None).expect("threatened");
     ops::unplace(&mut other, "EX-F2").expect("unplace");
     other.undo(Who::Me).expect("undo the unplace");
@@ -212,8 +222,16 @@ fn cpr_numbers_were_accepted_in_ids_names_and_reasons_now_they_are_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = examples_db(dir.path());
     let mut store = Store::open(&db).expect("open");
-    let err = ops::place(&mut store, "EX-K1", "EX-P7", None, None, vec![tutorfordeling::domain::model::Rule::H1], Some("cpr 010190-1234".into()))
-        .expect_err("reason");
+    let err = ops::place(
+        &mut store,
+        "EX-K1",
+        "EX-P7",
+        None,
+        None,
+        vec![tutorfordeling::domain::model::Rule::H1],
+        Some("cpr 010190-1234".into()),
+    )
+    .expect_err("reason");
     assert!(matches!(err, OpError::Store(StoreError::Command(_))), "{err:?}");
     let changes = tutorfordeling::ops::TraineeChanges { name: Some("Navn 0101901234".into()), ..Default::default() };
     assert!(ops::edit_trainee(&mut store, "EX-K1", &changes).is_err());
@@ -253,7 +271,16 @@ fn a_stale_undo_exits_4_naming_who_changed_it() {
     dir.ok(&["unplace", "--db", db_s, "EX-K2"]);
     // Another account places EX-K2 elsewhere.
     let mut bob = open_as(&db, "bob");
-    ops::place(&mut bob, "EX-K2", "EX-P6", None, None, vec![tutorfordeling::domain::model::Rule::H3], Some("agreed".into())).expect("bob");
+    ops::place(
+        &mut bob,
+        "EX-K2",
+        "EX-P6",
+        None,
+        None,
+        vec![tutorfordeling::domain::model::Rule::H3],
+        Some("agreed".into()),
+    )
+    .expect("bob");
     let out = dir.run(&["undo", "--db", db_s]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(stderr(&out).contains("bob"), "{}", stderr(&out));

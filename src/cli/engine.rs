@@ -13,6 +13,7 @@ use crate::domain::room::{Area, room_for};
 use crate::domain::rules::{EngineError, RuleContext, check_all};
 use crate::domain::suggest::suggest as run_suggest;
 use crate::store::csv::{CsvError, parse_ranking};
+use crate::store::outfile::print_out;
 
 /// `check`: every hard-rule violation among stored placements; exit 3 when any exists.
 pub fn check(db: &Path, format: Format) -> CliResult {
@@ -22,7 +23,7 @@ pub fn check(db: &Path, format: Format) -> CliResult {
         Format::Json => print_json(&serde_json::json!({ "violations": violations }))?,
         _ => {
             for v in &violations {
-                println!("{} at {}: {}", v.trainee_id, v.practice_id, v.message);
+                print_out(&format!("{} at {}: {}\n", v.trainee_id, v.practice_id, v.message))?;
             }
         }
     }
@@ -49,13 +50,16 @@ pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> Cl
         Format::Json => print_json(&round)?,
         _ => {
             for p in &round.placements {
-                println!("{} -> {} from {} to {} (score {:.1})", p.trainee_id, p.practice_id, p.start, p.end, p.score);
+                print_out(&format!(
+                    "{} -> {} from {} to {} (score {:.1})\n",
+                    p.trainee_id, p.practice_id, p.start, p.end, p.score
+                ))?;
                 for r in &p.reasons {
-                    println!("    {r}");
+                    print_out(&format!("    {r}\n"))?;
                 }
             }
             for u in &round.unplaced {
-                println!("{} cannot be placed: {}", u.trainee_id, u.why);
+                print_out(&format!("{} cannot be placed: {}\n", u.trainee_id, u.why))?;
             }
         }
     }
@@ -89,15 +93,15 @@ pub fn phase3_options(db: &Path, trainee: &str, agreement: Option<&str>, format:
         _ => {
             for (i, o) in options.options.iter().enumerate() {
                 let name = data.practice(&o.practice_id).map_or("", |p| p.name.as_str());
-                println!("{}. {} {} (score {:.1})", i + 1, o.practice_id, name, o.score);
+                print_out(&format!("{}. {} {} (score {:.1})\n", i + 1, o.practice_id, name, o.score))?;
                 for r in &o.reasons {
-                    println!("    {r}");
+                    print_out(&format!("    {r}\n"))?;
                 }
             }
             if let Some(v) = &verdict {
-                println!("Agreement {}:", if v.approved { "approved" } else { "rejected" });
+                print_out(&format!("Agreement {}:\n", if v.approved { "approved" } else { "rejected" }))?;
                 for r in &v.reasons {
-                    println!("    {r}");
+                    print_out(&format!("    {r}\n"))?;
                 }
             }
         }
@@ -120,10 +124,10 @@ pub fn room(db: &Path, area: &str, from: &str, months: u32, format: Format) -> C
     match format {
         Format::Json => print_json(&answer),
         _ => {
-            println!("{}", answer.explanation);
+            print_out(&format!("{}\n", answer.explanation))?;
             for p in answer.practices.iter().filter(|p| p.free_slots > 0) {
                 let name = data.practice(&p.practice_id).map_or("", |x| x.name.as_str());
-                println!("  {} {}: {} free", p.practice_id, name, p.free_slots);
+                print_out(&format!("  {} {}: {} free\n", p.practice_id, name, p.free_slots))?;
             }
             Ok(())
         }
@@ -181,7 +185,7 @@ pub fn intro_round(
     })?;
     match format {
         Format::Json => print_json(&round)?,
-        _ => print!("{}", round.to_text()),
+        _ => print_out(&round.to_text())?,
     }
     if apply && !round.assignments.is_empty() {
         let placements = round.to_placements(&data);
@@ -199,7 +203,7 @@ pub fn fairness(db: &Path, from: &str, to: &str, format: Format) -> CliResult {
     match format {
         Format::Json => print_json(&review),
         _ => {
-            print!("{}", review.to_text());
+            print_out(&review.to_text())?;
             Ok(())
         }
     }

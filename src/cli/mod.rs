@@ -16,6 +16,7 @@ use crate::domain::model::{Rule, Setting, TraineeType};
 use crate::domain::money::Money;
 use crate::ops;
 use crate::store::csv::{CsvError, ImportFiles, export_all};
+use crate::store::outfile::print_out;
 use crate::store::{LogFilter, Store, StoreError, Who};
 
 /// Exit codes of CONTRACT.md.
@@ -585,25 +586,25 @@ pub fn run(cmd: Cmd) -> CliResult {
                 eprintln!("note: --override {r} was not needed; no such rule is broken");
             }
             let p = &done.placement;
-            println!("placed {} at {} from {} to {}", p.trainee_id, p.practice_id, p.start, p.end);
+            print_out(&format!("placed {} at {} from {} to {}\n", p.trainee_id, p.practice_id, p.start, p.end))?;
             Ok(())
         }
         Cmd::Unplace { db, trainee_id } => {
             let mut store = open_store(&db)?;
             let p = ops::unplace(&mut store, &trainee_id)?;
-            println!("unplaced {} from {}", p.trainee_id, p.practice_id);
+            print_out(&format!("unplaced {} from {}\n", p.trainee_id, p.practice_id))?;
             Ok(())
         }
         Cmd::Undo { db, all_users } => {
             let mut store = open_store(&db)?;
             let s = store.undo(if all_users { Who::Anyone } else { Who::Me })?;
-            println!("undone: {} (#{} by {})", s.summary, s.id, s.user);
+            print_out(&format!("undone: {} (#{} by {})\n", s.summary, s.id, s.user))?;
             Ok(())
         }
         Cmd::Redo { db, all_users } => {
             let mut store = open_store(&db)?;
             let s = store.redo(if all_users { Who::Anyone } else { Who::Me })?;
-            println!("redone: {} (#{} by {})", s.summary, s.id, s.user);
+            print_out(&format!("redone: {} (#{} by {})\n", s.summary, s.id, s.user))?;
             Ok(())
         }
         Cmd::Log { db, trainee, practice, user, limit, format } => {
@@ -611,10 +612,28 @@ pub fn run(cmd: Cmd) -> CliResult {
             let entries = store.log(&LogFilter { trainee, practice, user, limit: Some(limit) })?;
             crate::report::log::write(&entries, format == Format::Json)
         }
-        Cmd::Practice { action: PracticeCmd::Set { db, id, name, address, tutors, doctors, capacity, setting, burdened, large, threatened, refuses, quality } } => {
+        Cmd::Practice {
+            action:
+                PracticeCmd::Set {
+                    db,
+                    id,
+                    name,
+                    address,
+                    tutors,
+                    doctors,
+                    capacity,
+                    setting,
+                    burdened,
+                    large,
+                    threatened,
+                    refuses,
+                    quality,
+                },
+        } => {
             let flag = |opt: &str, v: Option<String>| -> Result<Option<bool>, Failure> {
                 v.map(|v| {
-                    crate::store::csv::parse_bool(&v).ok_or_else(|| Failure::BadInput(format!("{opt}: '{v}' is not yes/no")))
+                    crate::store::csv::parse_bool(&v)
+                        .ok_or_else(|| Failure::BadInput(format!("{opt}: '{v}' is not yes/no")))
                 })
                 .transpose()
             };
@@ -625,7 +644,10 @@ pub fn run(cmd: Cmd) -> CliResult {
                 doctors,
                 capacity,
                 setting: setting
-                    .map(|s| Setting::from_key(&s).ok_or_else(|| Failure::BadInput(format!("--setting: '{s}' is not urban or rural"))))
+                    .map(|s| {
+                        Setting::from_key(&s)
+                            .ok_or_else(|| Failure::BadInput(format!("--setting: '{s}' is not urban or rural")))
+                    })
                     .transpose()?,
                 burdened: flag("--burdened", burdened)?,
                 large: flag("--large", large)?,
@@ -634,7 +656,10 @@ pub fn run(cmd: Cmd) -> CliResult {
                     .map(|r| {
                         r.split('|')
                             .filter(|k| !k.trim().is_empty())
-                            .map(|k| TraineeType::from_key(k.trim()).ok_or_else(|| Failure::BadInput(format!("--refuses: unknown type '{k}'"))))
+                            .map(|k| {
+                                TraineeType::from_key(k.trim())
+                                    .ok_or_else(|| Failure::BadInput(format!("--refuses: unknown type '{k}'")))
+                            })
                             .collect::<Result<Vec<_>, _>>()
                     })
                     .transpose()?,
@@ -642,10 +667,25 @@ pub fn run(cmd: Cmd) -> CliResult {
             };
             let mut store = open_store(&db)?;
             let p = ops::edit_practice(&mut store, &id, &changes)?;
-            println!("changed practice {}", p.id);
+            print_out(&format!("changed practice {}\n", p.id))?;
             Ok(())
         }
-        Cmd::Trainee { action: TraineeCmd::Set { db, id, name, start, end, municipality, hospital_unit, own_gp, family_practices, monthly_salary, seniority_step } } => {
+        Cmd::Trainee {
+            action:
+                TraineeCmd::Set {
+                    db,
+                    id,
+                    name,
+                    start,
+                    end,
+                    municipality,
+                    hospital_unit,
+                    own_gp,
+                    family_practices,
+                    monthly_salary,
+                    seniority_step,
+                },
+        } => {
             let clearable = |v: Option<String>| v.map(|v| Some(v.trim().to_string()).filter(|v| !v.is_empty()));
             let changes = ops::TraineeChanges {
                 name,
@@ -667,7 +707,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             };
             let mut store = open_store(&db)?;
             let t = ops::edit_trainee(&mut store, &id, &changes)?;
-            println!("changed trainee {}", t.id);
+            print_out(&format!("changed trainee {}\n", t.id))?;
             Ok(())
         }
         Cmd::Pause { action: PauseCmd::Add { db, practice_id, from, to, wish_type } } => {
@@ -676,43 +716,54 @@ pub fn run(cmd: Cmd) -> CliResult {
                 start: arg_date("--from", &from)?,
                 end: arg_date("--to", &to)?,
                 wish_type: wish_type
-                    .map(|w| TraineeType::from_key(&w).ok_or_else(|| Failure::BadInput(format!("--wish-type: unknown type '{w}'"))))
+                    .map(|w| {
+                        TraineeType::from_key(&w)
+                            .ok_or_else(|| Failure::BadInput(format!("--wish-type: unknown type '{w}'")))
+                    })
                     .transpose()?,
             };
             let mut store = open_store(&db)?;
             ops::add_pause(&mut store, pause.clone())?;
-            println!("added {} for {} from {} to {}", if pause.wish_type.is_some() { "a wish" } else { "a pause" }, pause.practice_id, pause.start, pause.end);
+            print_out(&format!(
+                "added {} for {} from {} to {}\n",
+                if pause.wish_type.is_some() { "a wish" } else { "a pause" },
+                pause.practice_id,
+                pause.start,
+                pause.end
+            ))?;
             Ok(())
         }
         Cmd::Pause { action: PauseCmd::Remove { db, practice_id, from } } => {
             let from = arg_date("--from", &from)?;
             let mut store = open_store(&db)?;
             let p = ops::remove_pause(&mut store, &practice_id, from)?;
-            println!("removed the {} for {} from {} to {}", if p.wish_type.is_some() { "wish" } else { "pause" }, p.practice_id, p.start, p.end);
+            print_out(&format!(
+                "removed the {} for {} from {} to {}\n",
+                if p.wish_type.is_some() { "wish" } else { "pause" },
+                p.practice_id,
+                p.start,
+                p.end
+            ))?;
             Ok(())
         }
         Cmd::Pin { db, trainee_id } => {
             ops::set_pinned(&mut open_store(&db)?, &trainee_id, true)?;
-            println!("pinned {trainee_id}");
+            print_out(&format!("pinned {trainee_id}\n"))?;
             Ok(())
         }
         Cmd::Unpin { db, trainee_id } => {
             ops::set_pinned(&mut open_store(&db)?, &trainee_id, false)?;
-            println!("unpinned {trainee_id}");
+            print_out(&format!("unpinned {trainee_id}\n"))?;
             Ok(())
         }
         Cmd::Settings { action: SettingsCmd::Show { db, format } } => {
             let shown = ops::settings::show(&open_store(&db)?)?;
-            if format == Format::Json {
-                print_json(&shown)
-            } else {
-                crate::report::settings::write_text(&shown)
-            }
+            if format == Format::Json { print_json(&shown) } else { crate::report::settings::write_text(&shown) }
         }
         Cmd::Settings { action: SettingsCmd::Set { db, key, value, from } } => {
             let from = from.map(|s| arg_date("--from", &s)).transpose()?;
             ops::settings::set(&mut open_store(&db)?, &key, &value, from)?;
-            println!("{key} = {value}{}", from.map(|d| format!(" from {d}")).unwrap_or_default());
+            print_out(&format!("{key} = {value}{}\n", from.map(|d| format!(" from {d}")).unwrap_or_default()))?;
             Ok(())
         }
         Cmd::Check { db, format } => engine::check(&db, format),
@@ -755,7 +806,7 @@ pub(crate) fn today() -> chrono::NaiveDate {
 /// Prints JSON to stdout.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> CliResult {
     let text = serde_json::to_string_pretty(value).context("cannot write JSON")?;
-    println!("{text}");
+    print_out(&format!("{text}\n"))?;
     Ok(())
 }
 

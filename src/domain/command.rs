@@ -61,30 +61,64 @@ impl Rows {
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Place one trainee (checked against H1–H9; overrides need a reason).
-    Place { placement: Placement },
+    Place {
+        placement: Placement,
+    },
     /// Remove a trainee's practice placement: exactly this one.
-    Unplace { placement: Placement },
+    Unplace {
+        placement: Placement,
+    },
     /// Fix or release a placement for suggested rounds; `placement` is as the caller saw it.
-    SetPinned { placement: Placement, pinned: bool },
+    SetPinned {
+        placement: Placement,
+        pinned: bool,
+    },
     /// Store a whole accepted round: all placements or none.
-    AcceptRound { placements: Vec<Placement> },
+    AcceptRound {
+        placements: Vec<Placement>,
+    },
     /// The inverse of `AcceptRound`.
-    RemovePlacements { placements: Vec<Placement> },
+    RemovePlacements {
+        placements: Vec<Placement>,
+    },
     /// Replace a practice's fields (tutors, capacity, quality, ...).
-    EditPractice { before: Box<Practice>, after: Box<Practice> },
+    EditPractice {
+        before: Box<Practice>,
+        after: Box<Practice>,
+    },
     /// Replace a trainee's fields (name, period, ties, salary, ...).
-    EditTrainee { before: Box<Trainee>, after: Box<Trainee> },
+    EditTrainee {
+        before: Box<Trainee>,
+        after: Box<Trainee>,
+    },
     /// Rule H7 pause, or a P3 wish.
-    AddPause { pause: Pause },
-    RemovePause { pause: Pause },
+    AddPause {
+        pause: Pause,
+    },
+    RemovePause {
+        pause: Pause,
+    },
     /// Rule P5: the region's yearly list of threatened municipalities.
-    SetThreatened { municipality: String, before: bool, after: bool },
-    SetSettings { before: Box<Settings>, after: Box<Settings> },
+    SetThreatened {
+        municipality: String,
+        before: bool,
+        after: bool,
+    },
+    SetSettings {
+        before: Box<Settings>,
+        after: Box<Settings>,
+    },
     /// A CSV import (or its undo): rows added or replaced, one step. Imported placements are
     /// history and are stored even where they break a hard rule (CONTRACT.md).
-    Import { summary: String, rows: Rows },
+    Import {
+        summary: String,
+        rows: Rows,
+    },
     /// Municipality outlines for the map, replacing the old ones.
-    Boundaries { before: Vec<BoundaryRing>, after: Vec<BoundaryRing> },
+    Boundaries {
+        before: Vec<BoundaryRing>,
+        after: Vec<BoundaryRing>,
+    },
 }
 
 /// Why a command may not run.
@@ -237,9 +271,7 @@ impl Command {
                 Rows { pauses: vec![Diff { before: Some(pause.clone()), after: None }], ..Rows::default() }
             }
             Command::Import { rows, .. } => rows.clone(),
-            Command::SetThreatened { .. } | Command::SetSettings { .. } | Command::Boundaries { .. } => {
-                Rows::default()
-            }
+            Command::SetThreatened { .. } | Command::SetSettings { .. } | Command::Boundaries { .. } => Rows::default(),
         }
     }
 
@@ -353,7 +385,9 @@ impl Command {
         let refuse = |what: String| Err(CommandError::Invalid(cpr_refusal(&what)));
         let rows = self.rows();
         for p in rows.practices.iter().filter_map(|d| d.after.as_ref()) {
-            for (what, text) in [("the practice id", &p.id), ("the practice name", &p.name), ("the address", &p.address)] {
+            for (what, text) in
+                [("the practice id", &p.id), ("the practice name", &p.name), ("the address", &p.address)]
+            {
                 if contains_cpr(text) {
                     return refuse(format!("{what} of {}", p.id));
                 }
@@ -429,7 +463,9 @@ impl Command {
             Command::EditPractice { before, after } => {
                 Command::EditPractice { before: after.clone(), after: before.clone() }
             }
-            Command::EditTrainee { before, after } => Command::EditTrainee { before: after.clone(), after: before.clone() },
+            Command::EditTrainee { before, after } => {
+                Command::EditTrainee { before: after.clone(), after: before.clone() }
+            }
             Command::AddPause { pause } => Command::RemovePause { pause: pause.clone() },
             Command::RemovePause { pause } => Command::AddPause { pause: pause.clone() },
             Command::SetThreatened { municipality, before, after } => {

@@ -454,9 +454,31 @@ const CSV_COLUMNS: [&str; 11] = [
     "paid_out_by",
 ];
 
-/// Quotes a CSV field when it holds the separator, a quote or a line break.
+/// The first characters that make a spreadsheet read a cell as a formula (CONTRACT.md "Files the
+/// program writes").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as the program writes it into a CSV: with a leading `'` when it begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return, so a spreadsheet shows it as text. Only for text
+/// columns (names, ids, addresses, reasons); numbers and dates are written as they are.
+pub fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) { format!("'{text}").into() } else { text.into() }
+}
+
+/// The inverse of [`formula_safe`] for import: removes exactly one leading `'` when it stands
+/// before one of those characters, so export → import → export is byte-identical.
+pub fn formula_unsafe(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
+/// A text cell for the finance CSV: formula-safe, and quoted when it holds the separator, a quote
+/// or a line break.
 fn csv_field(text: &str) -> String {
-    if text.contains([';', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+    let text = formula_safe(text);
+    if text.contains([';', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.into_owned() }
 }
 
 /// `finance --format csv`: `;`-separated, decimal comma, a header row with the JSON line keys.
@@ -1027,6 +1049,33 @@ mod tests {
             "F2;\"P;1\";2026-06;phase2;30;51000,00;16320,00;34680,00;0,00;9873,60;Regionshospitalet Gødstrup"
         );
         assert!(!csv.starts_with('\u{feff}'));
+    }
+
+    #[test]
+    fn finance_csv_text_cells_that_look_like_formulas_get_a_quote_but_negative_amounts_stay_numbers() {
+        let t = trainee("=HYPERLINK(1)", TraineeType::Phase2, d(2026, 6, 1), d(2026, 6, 30), Some(-51_000));
+        let mut data = dataset(vec![t]);
+        data.placements[0].practice_id = "-P1;x".to_string();
+        let csv = to_csv(&finance_lines(&data, ym(2026, 6), ym(2026, 6), None));
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            rows[1],
+            "'=HYPERLINK(1);\"'-P1;x\";2026-06;phase2;30;-51000,00;0,00;-51000,00;0,00;-9873,60;Regionshospitalet Gødstrup"
+        );
+    }
+
+    #[test]
+    fn formula_quote_is_removed_exactly_once_on_import() {
+        for text in ["=1+2", "+45", "-5", "@x", "\tx", "\rx", "'x", "x", "", "'"] {
+            assert_eq!(formula_unsafe(&formula_safe(text)), text, "{text:?}");
+        }
+        assert_eq!(formula_safe("-5"), "'-5");
+        // A stored `'=1` is written as it is and read back as `=1` (CONTRACT.md: exactly one quote
+        // before those characters is removed); exported again it is the same bytes.
+        assert_eq!(formula_safe("'=1"), "'=1");
+        assert_eq!(formula_safe(formula_unsafe("'=1")), "'=1");
+        assert_eq!(formula_unsafe("''=1"), "''=1");
+        assert_eq!(formula_unsafe("'x"), "'x");
     }
 
     #[test]

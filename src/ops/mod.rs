@@ -48,9 +48,7 @@ pub fn new_file(path: &Path) -> OpResult<Store> {
 /// A new file with a generated demo region.
 pub fn demo_file(path: &Path, params: &crate::demo::DemoParams) -> OpResult<(Store, BatchReport)> {
     if params.practices > 100_000 || params.open_trainees.is_some_and(|n| n > 1_000_000) || params.years > 50 {
-        return Err(input(
-            "the demo is limited to 100000 practices, 1000000 open trainees and 50 years of history",
-        ));
+        return Err(input("the demo is limited to 100000 practices, 1000000 open trainees and 50 years of history"));
     }
     let data = crate::demo::generate(params);
     let mut store = Store::create(path, &data.region)?;
@@ -69,13 +67,12 @@ pub struct Imported {
 
 /// Imports CSV files, all or nothing, as one command that undoes as one step.
 pub fn import_csv(store: &mut Store, files: &ImportInput, update: bool) -> OpResult<Imported> {
-    let (_, cmd) =
-        store.execute_with(|existing| parse_import(files, existing, update).map(|b| b.into_command(existing))).map_err(
-            |e| match e {
-                BatchError::Rejected(csv) => OpError::Csv(csv),
-                BatchError::Store(s) => OpError::Store(s),
-            },
-        )?;
+    let (_, cmd) = store
+        .execute_with(|existing| parse_import(files, existing, update).map(|b| b.into_command(existing)))
+        .map_err(|e| match e {
+            BatchError::Rejected(csv) => OpError::Csv(csv),
+            BatchError::Store(s) => OpError::Store(s),
+        })?;
     let violations = crate::domain::rules::check_all(&store.load()?).len();
     Ok(Imported { report: import_report(&cmd), violations })
 }
@@ -247,11 +244,9 @@ pub fn edit_trainee(store: &mut Store, id: &str, changes: &TraineeChanges) -> Op
     if let Some(v) = c.municipality {
         // The region's spelling, so the rules compare like with like.
         t.municipality = match v {
-            Some(m) => Some(
-                view.region.municipality(&m).map(|x| x.name.clone()).ok_or_else(|| input(format!(
-                    "--municipality: unknown municipality '{m}'; it must be one of the region's 19"
-                )))?,
-            ),
+            Some(m) => Some(view.region.municipality(&m).map(|x| x.name.clone()).ok_or_else(|| {
+                input(format!("--municipality: unknown municipality '{m}'; it must be one of the region's 19"))
+            })?),
             None => None,
         };
     }

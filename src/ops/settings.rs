@@ -54,7 +54,13 @@ fn whole<T: std::str::FromStr>(key: &str, value: &str) -> OpResult<T> {
 
 /// Puts a dated value in force from `from`: entries from that day on are replaced. Without a
 /// date the value holds for every day: the older entries go.
-fn dated<T>(list: &mut Vec<T>, from: Option<NaiveDate>, same: impl Fn(&T) -> bool, valid: impl Fn(&T) -> NaiveDate, new: impl Fn(NaiveDate) -> T) {
+fn dated<T>(
+    list: &mut Vec<T>,
+    from: Option<NaiveDate>,
+    same: impl Fn(&T) -> bool,
+    valid: impl Fn(&T) -> NaiveDate,
+    new: impl Fn(NaiveDate) -> T,
+) {
     match from {
         Some(d) => {
             list.retain(|e| !(same(e) && valid(e) >= d));
@@ -79,8 +85,8 @@ pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -
     };
     if let Some(m) = key.strip_prefix("threatened.") {
         undated(key)?;
-        let flag = crate::store::csv::parse_bool(value)
-            .ok_or_else(|| input(format!("{key}: '{value}' is not yes/no")))?;
+        let flag =
+            crate::store::csv::parse_bool(value).ok_or_else(|| input(format!("{key}: '{value}' is not yes/no")))?;
         return Ok(Command::set_threatened(&view, m, flag)?);
     }
     if let Some(step) = key.strip_prefix("salary.") {
@@ -110,7 +116,8 @@ pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -
         dated(&mut s.honorarium, from, |_| true, |e| e.valid_from, |d| Dated { valid_from: d, value: m });
     } else if let Some(w) = key.strip_prefix("weight.") {
         undated(key)?;
-        let x: f64 = value.trim().replace(',', ".").parse().map_err(|_| input(format!("{key}: '{value}' is not a number")))?;
+        let x: f64 =
+            value.trim().replace(',', ".").parse().map_err(|_| input(format!("{key}: '{value}' is not a number")))?;
         if !(0.0..=1000.0).contains(&x) {
             return Err(input(format!("{key}: a weight lies between 0 and 1000")));
         }

@@ -1,7 +1,7 @@
 //! The audit log as text or JSON (CONTRACT.md `log`).
 
 use serde::Serialize;
-use std::io::Write as _;
+use std::fmt::Write as _;
 
 use crate::store::AuditEntry;
 
@@ -19,7 +19,7 @@ struct Entry<'a> {
 
 /// Writes `entries` (newest first) to standard output.
 pub fn write(entries: &[AuditEntry], json: bool) -> Result<(), crate::cli::Failure> {
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     if json {
         let list: Vec<Entry<'_>> = entries
             .iter()
@@ -35,7 +35,8 @@ pub fn write(entries: &[AuditEntry], json: bool) -> Result<(), crate::cli::Failu
             .collect();
         let text = serde_json::to_string_pretty(&serde_json::json!({ "entries": list }))
             .map_err(|e| crate::cli::Failure::Unexpected(e.into()))?;
-        writeln!(out, "{text}")?;
+        let _ = writeln!(out, "{text}");
+        crate::store::outfile::print_out(&out)?;
         return Ok(());
     }
     for e in entries {
@@ -49,7 +50,9 @@ pub fn write(entries: &[AuditEntry], json: bool) -> Result<(), crate::cli::Failu
             e.summary,
             e.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default(),
             if e.state == "undone" { " [undone]" } else { "" }
-        )?;
+        )
+        .map_err(|e| crate::cli::Failure::Unexpected(e.into()))?;
     }
+    crate::store::outfile::print_out(&out)?;
     Ok(())
 }

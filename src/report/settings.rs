@@ -1,6 +1,6 @@
 //! `settings show` as text.
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 
 use crate::domain::money::Money;
 use crate::ops::settings::Shown;
@@ -13,20 +13,20 @@ fn pct(bp: i64) -> String {
 
 pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
     let s = &shown.settings;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "h6.overlap_days     {}", s.phase3_overlap_days)?;
-    writeln!(out, "capacity_per_tutor  {}", s.capacity_per_tutor)?;
-    writeln!(out, "lookback_years      {}", s.lookback_years)?;
-    writeln!(out, "idle_months         {}", s.idle_months)?;
-    writeln!(out, "pension             {}", pct(s.pension_basis_points))?;
+    let mut out = String::new();
+    let _ = writeln!(out, "h6.overlap_days     {}", s.phase3_overlap_days);
+    let _ = writeln!(out, "capacity_per_tutor  {}", s.capacity_per_tutor);
+    let _ = writeln!(out, "lookback_years      {}", s.lookback_years);
+    let _ = writeln!(out, "idle_months         {}", s.idle_months);
+    let _ = writeln!(out, "pension             {}", pct(s.pension_basis_points));
     for h in &s.honorarium {
-        writeln!(out, "honorarium          {} from {}", h.value, h.valid_from)?;
+        let _ = writeln!(out, "honorarium          {} from {}", h.value, h.valid_from);
     }
     for r in &s.share_rates {
-        writeln!(out, "share.{:<13} {} from {}", r.kind.key(), pct(r.practice_basis_points), r.valid_from)?;
+        let _ = writeln!(out, "share.{:<13} {} from {}", r.kind.key(), pct(r.practice_basis_points), r.valid_from);
     }
     for st in &s.salary_scale {
-        writeln!(out, "salary.{:<12} {} from {}", st.step, st.monthly, st.valid_from)?;
+        let _ = writeln!(out, "salary.{:<12} {} from {}", st.step, st.monthly, st.valid_from);
     }
     let w = &s.weights;
     for (k, v) in [
@@ -40,8 +40,9 @@ pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
         ("p6", w.p6_dependency),
         ("p7", w.p7_room_for_general),
     ] {
-        writeln!(out, "weight.{k:<12} {v}")?;
+        let _ = writeln!(out, "weight.{k:<12} {v}");
     }
-    writeln!(out, "threatened          {}", shown.threatened_municipalities.join(", "))?;
+    let _ = writeln!(out, "threatened          {}", shown.threatened_municipalities.join(", "));
+    crate::store::outfile::print_out(&out)?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::Batch;
 use crate::domain::dates::{iso, parse_date};
+use crate::domain::finance::{formula_safe, formula_unsafe};
 use crate::domain::intro::RankingRow;
 use crate::domain::model::{Dataset, Pause, Placement, Practice, Rule, Setting, Trainee, TraineeType};
 use crate::domain::money::Money;
@@ -158,9 +159,10 @@ impl Row<'_> {
         }
     }
 
-    /// The trimmed cell, or "" where the column is absent.
+    /// The trimmed cell, or "" where the column is absent; a `'` that export put before `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return is removed (once).
     fn get(&self, column: &str) -> &str {
-        self.index.get(column).and_then(|&i| self.fields.get(i)).map_or("", |s| s.trim())
+        self.index.get(column).and_then(|&i| self.fields.get(i)).map_or("", |s| formula_unsafe(s.trim()))
     }
 
     fn required(&self, column: &str) -> Result<&str, CsvError> {
@@ -621,23 +623,30 @@ fn degrees_csv(v: f64) -> String {
     format!("{v}").replace('.', ",")
 }
 
-/// Writes one table as CONTRACT.md says: `;`, decimal comma, yes/no, UTF-8 BOM.
+/// A text cell (id, name, address, reason, list of ids) as written: formula-safe.
+fn text(s: &str) -> String {
+    formula_safe(s).into_owned()
+}
+
+/// Writes one table as CONTRACT.md says: `;`, decimal comma, yes/no, UTF-8 BOM; text cells that
+/// begin like a formula get a leading `'` (numbers, dates and keys are written as they are).
 pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error> {
     let mut out: Vec<u8> = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
         w.write_record(table.columns().iter().map(|(c, _)| *c))?;
         let opt = |v: Option<String>| v.unwrap_or_default();
+        let opt_text = |v: &Option<String>| v.as_deref().map(text).unwrap_or_default();
         match table {
             Table::Practices => {
                 let mut ps: Vec<&Practice> = data.practices.iter().collect();
                 ps.sort_by(|a, b| a.id.cmp(&b.id));
                 for p in ps {
                     w.write_record([
-                        p.id.clone(),
-                        p.name.clone(),
-                        p.address.clone(),
-                        p.municipality.clone(),
+                        text(&p.id),
+                        text(&p.name),
+                        text(&p.address),
+                        text(&p.municipality),
                         degrees_csv(p.lat),
                         degrees_csv(p.lon),
                         p.tutors.to_string(),
@@ -657,18 +666,18 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
                 ts.sort_by(|a, b| a.id.cmp(&b.id));
                 for t in ts {
                     w.write_record([
-                        t.id.clone(),
-                        t.name.clone(),
+                        text(&t.id),
+                        text(&t.name),
                         t.kind.key().to_string(),
-                        opt(t.hospital_unit.clone()),
-                        opt(t.municipality.clone()),
+                        opt_text(&t.hospital_unit),
+                        opt_text(&t.municipality),
                         iso(t.start),
                         iso(t.end),
                         opt(t.monthly_salary.map(Money::to_csv_string)),
-                        opt(t.seniority_step.clone()),
-                        opt(t.own_gp.clone()),
-                        t.family_practices.join("|"),
-                        t.history.join("|"),
+                        opt_text(&t.seniority_step),
+                        opt_text(&t.own_gp),
+                        text(&t.family_practices.join("|")),
+                        text(&t.history.join("|")),
                     ])?;
                 }
             }
@@ -677,13 +686,13 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
                 ps.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
                 for p in ps {
                     w.write_record([
-                        p.trainee_id.clone(),
-                        p.practice_id.clone(),
+                        text(&p.trainee_id),
+                        text(&p.practice_id),
                         iso(p.start),
                         iso(p.end),
                         yes_no(p.pinned).to_string(),
                         p.overrides.iter().map(|r| r.id()).collect::<Vec<_>>().join("|"),
-                        opt(p.reason.clone()),
+                        opt_text(&p.reason),
                     ])?;
                 }
             }
@@ -695,7 +704,7 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
                 });
                 for p in ps {
                     w.write_record([
-                        p.practice_id.clone(),
+                        text(&p.practice_id),
                         iso(p.start),
                         iso(p.end),
                         opt(p.wish_type.map(|t| t.key().to_string())),
@@ -708,13 +717,14 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
     Ok(out)
 }
 
-/// Writes the four files into `dir` (created if missing).
+/// Writes the four files into `dir` (created if missing), each mode 0600 and renamed into place
+/// when complete (`store::outfile`), so a killed export never leaves a partial file.
 pub fn export_all(data: &Dataset, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
+    super::outfile::create_dir(dir)?;
     let mut written = Vec::new();
     for table in Table::ALL {
         let path = dir.join(table.file_name());
-        std::fs::write(&path, export_table(table, data)?)?;
+        super::outfile::write_atomic(&path, &export_table(table, data)?)?;
         written.push(path);
     }
     Ok(written)

@@ -12,6 +12,7 @@ pub mod boundaries;
 pub mod csv;
 pub mod fs;
 pub mod lock;
+pub mod outfile;
 mod schema;
 
 use chrono::NaiveDate;
@@ -25,11 +26,11 @@ use crate::domain::model::{Dataset, Pause, Placement, Practice, Rule, Setting, S
 use crate::domain::money::Money;
 use crate::domain::region::{District, HospitalUnit, Municipality, Region};
 
+pub use crate::domain::command::Subjects;
+pub use crate::domain::model::BoundaryRing;
 pub use backup::{BackupInfo, RestoreReport, backup_dir, list_backups, newest_good_backup, restore_backup};
 pub use lock::LockInfo;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
-pub use crate::domain::command::Subjects;
-pub use crate::domain::model::BoundaryRing;
 
 /// How long a write waits for another program's write to finish before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -338,7 +339,14 @@ impl Store {
             conn.pragma_update(None, "foreign_keys", "ON")?;
             check_version(&conn, path)?;
             warnings.push(OpenWarning::ReadOnly);
-            return Ok(Store { conn, path: path.to_path_buf(), read_only: true, lock: None, warnings, user: os_user() });
+            return Ok(Store {
+                conn,
+                path: path.to_path_buf(),
+                read_only: true,
+                lock: None,
+                warnings,
+                user: os_user(),
+            });
         }
         configure(&conn, network_fs(path, options.network_filesystem), &mut warnings)?;
         migrate(&mut conn, path)?;
@@ -854,8 +862,11 @@ impl Batch {
             .into_iter()
             .map(|p| Diff { before: existing.practice(&p.id).cloned(), after: Some(p) })
             .collect();
-        let trainees =
-            self.trainees.into_iter().map(|t| Diff { before: existing.trainee(&t.id).cloned(), after: Some(t) }).collect();
+        let trainees = self
+            .trainees
+            .into_iter()
+            .map(|t| Diff { before: existing.trainee(&t.id).cloned(), after: Some(t) })
+            .collect();
         let placements = self
             .placements
             .into_iter()
@@ -992,7 +1003,8 @@ fn audit(
     let id = tx.last_insert_rowid();
     if let Some(cmd) = cmd {
         let Subjects { trainees, practices } = cmd.subjects();
-        let mut st = tx.prepare_cached("INSERT OR IGNORE INTO audit_subjects(kind, id, audit_id) VALUES (?1, ?2, ?3)")?;
+        let mut st =
+            tx.prepare_cached("INSERT OR IGNORE INTO audit_subjects(kind, id, audit_id) VALUES (?1, ?2, ?3)")?;
         for t in &trainees {
             st.execute(params!["trainee", t, id])?;
         }
@@ -1187,7 +1199,8 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
     };
     for d in &rows.trainees {
         if let (Some(b), None) = (&d.before, &d.after) {
-            tx.execute("DELETE FROM trainees WHERE id = ?1", [&b.id]).map_err(|e| in_use(e, format!("trainee {}", b.id)))?;
+            tx.execute("DELETE FROM trainees WHERE id = ?1", [&b.id])
+                .map_err(|e| in_use(e, format!("trainee {}", b.id)))?;
         }
     }
     for d in &rows.practices {
@@ -1323,7 +1336,8 @@ fn practice_row(r: &rusqlite::Row<'_>) -> Result<Practice> {
         lon: r.get(5)?,
         tutors: r.get(6)?,
         doctors: r.get(7)?,
-        setting: Setting::from_key(&setting).ok_or_else(|| StoreError::Corrupt(format!("unknown setting '{setting}'")))?,
+        setting: Setting::from_key(&setting)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown setting '{setting}'")))?,
         burdened: r.get(9)?,
         threatened: r.get(10)?,
         capacity: r.get(11)?,
@@ -1400,13 +1414,14 @@ fn load_region(conn: &Connection) -> Result<Region> {
         .query_row("SELECT value FROM meta WHERE key = 'region'", [], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| "Region Midtjylland".to_string());
-    let hospital_units = rows(conn, "SELECT name, district, coordinators FROM hospital_units ORDER BY name", [], |r| {
-        Ok(HospitalUnit {
-            name: r.get(0)?,
-            district: district_from_key(&r.get::<_, String>(1)?)?,
-            coordinators: r.get(2)?,
-        })
-    })?;
+    let hospital_units =
+        rows(conn, "SELECT name, district, coordinators FROM hospital_units ORDER BY name", [], |r| {
+            Ok(HospitalUnit {
+                name: r.get(0)?,
+                district: district_from_key(&r.get::<_, String>(1)?)?,
+                coordinators: r.get(2)?,
+            })
+        })?;
     let municipalities = rows(
         conn,
         "SELECT code, name, district, hospital_unit, lat, lon, threatened FROM municipalities ORDER BY rowid",
@@ -1475,13 +1490,17 @@ fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
         for p in rows(conn, &practice_sql, [id], practice_row)? {
             practices.insert(p.id.clone(), p);
         }
-        for p in rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE practice_id = ?1"), [id], placement_row)? {
+        for p in
+            rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE practice_id = ?1"), [id], placement_row)?
+        {
             placements.insert(p.trainee_id.clone(), p);
         }
         pauses.extend(rows(conn, &format!("SELECT {PAUSE_COLS} FROM pauses WHERE practice_id = ?1"), [id], pause_row)?);
     }
     for id in &subjects.trainees {
-        for p in rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE trainee_id = ?1"), [id], placement_row)? {
+        for p in
+            rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE trainee_id = ?1"), [id], placement_row)?
+        {
             placements.insert(p.trainee_id.clone(), p);
         }
     }

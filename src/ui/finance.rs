@@ -10,6 +10,7 @@ use crate::domain::dates::YearMonth;
 use crate::domain::finance::{FinanceLine, FinanceSummary, Totals, finance_lines, net_for_practice, summarize, to_csv};
 use crate::domain::model::Dataset;
 use crate::report::statement::{ReportError, statements_for_all};
+use crate::store::outfile::{create_dir, statement_file_names, write_atomic};
 
 use super::job::{Job, job_ui};
 use super::state::{AppState, Selection};
@@ -27,6 +28,8 @@ pub struct FinancePanel {
 }
 
 /// Writes one PDF per practice with activity into `dir`, reporting progress; returns how many.
+/// Names as the CLI's `statements` (`store::outfile::statement_file_names`); each file mode 0600
+/// and renamed into place when complete.
 pub fn print_statements(
     data: &Dataset,
     from: YearMonth,
@@ -42,9 +45,10 @@ pub fn print_statements(
         ReportError::Cancelled => anyhow::anyhow!("cancelled"),
         other => anyhow::anyhow!(other),
     })?;
-    std::fs::create_dir_all(dir)?;
-    for (id, bytes) in &pdfs {
-        std::fs::write(dir.join(format!("{id}.pdf")), bytes)?;
+    create_dir(dir)?;
+    let names = statement_file_names(&pdfs.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>());
+    for ((_, bytes), name) in pdfs.iter().zip(&names) {
+        write_atomic(&dir.join(name), bytes)?;
     }
     Ok(pdfs.len())
 }
@@ -188,9 +192,10 @@ impl FinancePanel {
                     .add_filter("CSV", &["csv"])
                     .save_file()
             {
-                match std::fs::write(&path, to_csv(lines)) {
+                // With the BOM, as every CSV the program writes (CONTRACT.md "CSV files").
+                match write_atomic(&path, format!("\u{feff}{}", to_csv(lines)).as_bytes()) {
                     Ok(()) => state.status = format!("{} {}", state.t("Skrev", "Wrote"), path.display()),
-                    Err(e) => state.error = Some(format!("{}: {e}", path.display())),
+                    Err(e) => state.error = Some(e.to_string()),
                 }
             }
         });

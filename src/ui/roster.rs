@@ -286,7 +286,9 @@ impl RosterPanel {
     fn detail_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, id: &str) {
         let Some(practice) = state.data.practice(id).cloned() else { return };
         let untouched = self.editor.is_some() && self.editor == self.editor_base;
-        if self.editor.as_ref().is_none_or(|e| e.id != practice.id) || (untouched && self.editor_base.as_ref() != Some(&practice)) {
+        if self.editor.as_ref().is_none_or(|e| e.id != practice.id)
+            || (untouched && self.editor_base.as_ref() != Some(&practice))
+        {
             // A new selection, or the stored practice changed (another desk) with no unsaved edits.
             self.editor = Some(practice.clone());
             self.editor_base = Some(practice.clone());

@@ -322,8 +322,12 @@ impl AppState {
             }
             StoreError::Conflict(m) => format!(
                 "{}\n{m}\n{}",
-                self.lang.t("Ikke gemt: data er ændret, siden du så dem.", "Not saved: the data changed since you saw it."),
-                self.lang.t("Visningen er opdateret; se efter og prøv igen.", "The view is up to date now; look again and retry.")
+                self.lang
+                    .t("Ikke gemt: data er ændret, siden du så dem.", "Not saved: the data changed since you saw it."),
+                self.lang.t(
+                    "Visningen er opdateret; se efter og prøv igen.",
+                    "The view is up to date now; look again and retry."
+                )
             ),
             e => e.to_string(),
         }
