@@ -323,3 +323,29 @@ fn settings_set_with_from_keeps_the_old_value_before_that_date() {
     let out = dir.run(&["settings", "set", "--db", db_s, "pension", "20", "--from", "2026-01-01"]);
     assert_eq!(out.status.code(), Some(2), "an undated key refuses --from: {}", stderr(&out));
 }
+
+#[test]
+fn the_h6_message_said_only_large_practices_may_be_overridden_now_any_may_and_a_large_one_records_a_dispensation() {
+    use tutorfordeling::domain::model::Rule;
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = examples_db(dir.path());
+    let mut store = open_as(&db, "pkl");
+    // EX-P3 is marked large; EX-P5 is not.
+    ops::place(&mut store, "EX-F3", "EX-P3", None, None, vec![], None).expect("first phase-3 doctor");
+    let err = ops::place(&mut store, "EX-F3B", "EX-P3", None, None, vec![], None).expect_err("H6");
+    assert!(err.to_string().contains("H6") && err.to_string().contains("dispensation"), "{err}");
+    ops::place(&mut store, "EX-F3B", "EX-P3", None, None, vec![Rule::H6], Some("Aftalt med DYNAMU".into()))
+        .expect("a dispensation");
+    let entry = &store.audit_log(1).expect("log")[0];
+    assert!(entry.summary.contains("H6 dispensation"), "{}", entry.summary);
+    assert_eq!(entry.os_user, "pkl", "who granted it");
+    ops::unplace(&mut store, "EX-F3B").expect("unplace");
+    ops::unplace(&mut store, "EX-F3").expect("unplace");
+    ops::place(&mut store, "EX-F3", "EX-P5", None, None, vec![], None).expect("first at EX-P5");
+    let err = ops::place(&mut store, "EX-F3B", "EX-P5", None, None, vec![], None).expect_err("H6");
+    assert!(!err.to_string().contains("Only a practice marked large"), "{err}");
+    ops::place(&mut store, "EX-F3B", "EX-P5", None, None, vec![Rule::H6], Some("kort overlap".into()))
+        .expect("any practice may be overridden with a reason");
+    let entry = &store.audit_log(1).expect("log")[0];
+    assert!(!entry.summary.contains("dispensation"), "{}", entry.summary);
+}

@@ -7,12 +7,10 @@ use anyhow::Context as _;
 
 use super::{CliResult, Failure, Format, arg_months, load, print_json, today};
 use crate::domain::command::Command;
-use crate::domain::intro::intro_round as run_intro;
-use crate::domain::model::{Practice, Trainee, TraineeType};
+use crate::domain::model::TraineeType;
 use crate::domain::room::{Area, room_for};
-use crate::domain::rules::{EngineError, RuleContext, check_all};
+use crate::domain::rules::{EngineError, check_all};
 use crate::domain::suggest::suggest as run_suggest;
-use crate::store::csv::{CsvError, parse_ranking};
 use crate::store::outfile::print_out;
 
 /// `check`: every hard-rule violation among stored placements; exit 3 when any exists.
@@ -151,10 +149,7 @@ pub fn intro_round(
     apply: bool,
     format: Format,
 ) -> CliResult {
-    let name = ranking.display().to_string();
-    let bytes =
-        std::fs::read(ranking).map_err(|e| Failure::BadInput(format!("{name}:1:1: cannot read the file: {e}")))?;
-    let (lines, columns) = parse_ranking(&name, &bytes)?;
+    let ranking = crate::ops::files::read_ranking(ranking)?;
     let declined = decline
         .iter()
         .map(|d| {
@@ -168,21 +163,7 @@ pub fn intro_round(
         None => today(),
     };
     let (mut store, data) = load(db)?;
-    let ctx = RuleContext::new(&data);
-    let feasible = |t: &Trainee, p: &Practice| -> Result<(), String> {
-        let v = ctx.check(t, p, t.period(), Some(&t.id));
-        if v.is_empty() { Ok(()) } else { Err(v.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ")) }
-    };
-    let rows: Vec<_> = lines.iter().map(|l| l.row.clone()).collect();
-    let round = run_intro(&data, &rows, &declined, offered_on, &feasible).map_err(|e| {
-        let line = lines.get(e.row().saturating_sub(1)).map_or(0, |l| l.line);
-        let column = match e.field() {
-            "rank" => columns.rank,
-            "trainee_id" => columns.trainee_id,
-            _ => columns.priorities,
-        };
-        Failure::from(CsvError { file: name.clone(), line, column, reason: e.to_string() })
-    })?;
+    let round = ranking.run(&data, &declined, offered_on)?;
     match format {
         Format::Json => print_json(&round)?,
         _ => print_out(&round.to_text())?,

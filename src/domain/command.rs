@@ -209,6 +209,20 @@ impl Command {
         }
     }
 
+    /// The summary for the audit log, with what `data` adds: an H6 override at a practice marked
+    /// large is a dispensation (DOMAIN.md H6); the audit row records who granted it.
+    pub fn summary_in(&self, data: &Dataset) -> String {
+        let s = self.summary();
+        match self {
+            Command::Place { placement: p }
+                if p.overrides.contains(&Rule::H6) && data.practice(&p.practice_id).is_some_and(|x| x.large) =>
+            {
+                format!("{s} (H6 dispensation: large practice)")
+            }
+            _ => s,
+        }
+    }
+
     /// The short action name stored in the audit table.
     pub fn action(&self) -> &'static str {
         match self {

@@ -585,9 +585,10 @@ impl<'a> RuleContext<'a> {
                 let overlap = b.period.overlap_days(&period);
                 if overlap > allowed {
                     let dispensation = if p.large {
-                        " The practice is marked large and may be given a dispensation (override H6 with a reason)."
+                        " The practice is marked large: override H6 with a reason to record a dispensation."
                     } else {
-                        " Only a practice marked large may be given a dispensation."
+                        " It may be overridden with a reason; the practice is not marked large, so that is not a \
+                         dispensation."
                     };
                     report(
                         Rule::H6,

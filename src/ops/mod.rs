@@ -4,6 +4,7 @@
 //! here and render what comes back. Every write goes through `Store::execute` as a `Command`
 //! built from the caller's view of the data, so a row that changed since is a conflict.
 
+pub mod files;
 pub mod settings;
 
 use chrono::NaiveDate;

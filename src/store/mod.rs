@@ -528,10 +528,10 @@ impl Store {
     pub fn execute(&mut self, cmd: &Command) -> Result<i64> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        check_in(&tx, cmd, false)?;
+        let summary = check_in(&tx, cmd, false)?;
         apply(&tx, cmd)?;
         tx.execute("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", [&self.user])?;
-        let id = audit(&tx, &self.user, cmd.action(), &cmd.summary(), cmd.reason(), Some(cmd), "done", None)?;
+        let id = audit(&tx, &self.user, cmd.action(), &summary, cmd.reason(), Some(cmd), "done", None)?;
         tx.commit()?;
         Ok(id)
     }
@@ -597,7 +597,7 @@ impl Store {
                 "'{summary}' was made by an older version of the program and cannot be {verb}ne; older changes can"
             ))
         });
-        if let Err(e) = parsed.and_then(|cmd| check_in(&tx, &cmd, true).map(|()| cmd)) {
+        if let Err(e) = parsed.and_then(|cmd| check_in(&tx, &cmd, true).map(|_| cmd)) {
             drop(tx);
             if matches!(e, StoreError::Conflict(_) | StoreError::Command(_) | StoreError::Undo(_)) {
                 // Never jam the history: this change can no longer be taken back; older ones can.
@@ -795,7 +795,8 @@ fn boundaries(conn: &Connection) -> Result<Vec<BoundaryRing>> {
 
 /// The command's preconditions and rules, against the rows it touches as they are inside the
 /// write transaction. `strict` (undo, redo): a trainee placed meanwhile is a conflict, not H9.
-fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<()> {
+/// Returns the command's summary for the audit log.
+fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<String> {
     let data = match cmd {
         Command::Import { .. } => load(tx)?,
         _ => load_scope(tx, &cmd.subjects())?,
@@ -804,7 +805,7 @@ fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<()> {
         return Err(conflict(tx, &stale));
     }
     cmd.check(&data)?;
-    Ok(())
+    Ok(cmd.summary_in(&data))
 }
 
 /// The conflict message: what changed, who changed it last and when.

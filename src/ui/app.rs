@@ -30,15 +30,7 @@ pub fn default_demo_path() -> PathBuf {
 /// and missing. The desktop program opens with `OpenOptions::instance()`: the instance lock and a
 /// backup on open.
 pub fn open_or_create_demo(path: &Path, options: &OpenOptions) -> Result<Store, StoreError> {
-    if !path.exists() && path == default_demo_path() {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let data = crate::demo::generate(&crate::demo::DemoParams::default());
-        let mut store = Store::create(path, &data.region)?;
-        crate::demo::store_demo(&mut store, &data)?;
-    }
-    Store::open_with(path, options)
+    crate::ops::files::open_or_create_demo(path, &default_demo_path(), options)
 }
 
 /// What eframe remembers between runs (the panel layout is in egui's own memory).
@@ -358,39 +350,15 @@ pub fn import_csv(state: &mut AppState, files: &[PathBuf]) {
     if !state.may_write() {
         return;
     }
-    let mut wanted = crate::store::csv::ImportFiles::default();
-    for f in files {
-        let name = f.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let slot = if name.contains("practice") {
-            &mut wanted.practices
-        } else if name.contains("trainee") {
-            &mut wanted.trainees
-        } else if name.contains("placement") {
-            &mut wanted.placements
-        } else if name.contains("pause") {
-            &mut wanted.pauses
-        } else {
-            state.error = Some(format!(
-                "{}: {}",
-                f.display(),
-                state.t(
-                    "filnavnet skal indeholde practices, trainees, placements eller pauses",
-                    "the file name must contain practices, trainees, placements or pauses"
-                )
-            ));
-            return;
-        };
-        *slot = Some(f.clone());
-    }
-    let input = match wanted.read() {
-        Ok(i) => i,
+    let wanted = match crate::ops::files::import_files_by_name(files) {
+        Ok(w) => w,
         Err(e) => {
             state.error = Some(e.to_string());
             return;
         }
     };
     let Some(store) = &mut state.store else { return };
-    match crate::ops::import_csv(store, &input, false) {
+    match crate::ops::files::import_files(store, &wanted, false) {
         Ok(done) => {
             let r = done.report;
             state.status = format!(
@@ -421,15 +389,8 @@ pub fn import_boundaries(state: &mut AppState, path: &Path) {
     if !state.may_write() {
         return;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            state.error = Some(format!("{}: {e}", path.display()));
-            return;
-        }
-    };
     let Some(store) = &mut state.store else { return };
-    match crate::ops::import_boundaries(store, &bytes, &path.display().to_string()) {
+    match crate::ops::files::import_boundaries_file(store, path) {
         Ok(n) => {
             state.status = format!("{n} {}", state.t("grænseringe importeret", "boundary rings imported"));
             state.sync();

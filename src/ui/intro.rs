@@ -5,10 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::domain::command::Command;
-use crate::domain::intro::{IntroRound, RankingRow, intro_round};
-use crate::domain::model::{Practice, Trainee};
-use crate::domain::rules::RuleContext;
-use crate::store::csv::{CsvError, parse_ranking};
+use crate::domain::intro::IntroRound;
 
 use super::i18n;
 use super::state::AppState;
@@ -21,9 +18,8 @@ pub struct IntroPanel {
 
 struct IntroSession {
     file: PathBuf,
-    rows: Vec<RankingRow>,
-    /// The CSV line of each row, for messages.
-    lines: Vec<u64>,
+    /// The ranking as read, with its CSV lines for messages.
+    ranking: crate::ops::files::Ranking,
     /// Offers the applicants declined: (trainee id, practice id).
     declined: Vec<(String, String)>,
     /// The round, and the data version it was run on.
@@ -34,15 +30,7 @@ struct IntroSession {
 impl IntroSession {
     /// Runs the round on the current data, with the hard rules checked as the CLI does.
     fn run(&mut self, state: &AppState) {
-        let ctx = RuleContext::new(&state.data);
-        let feasible = |t: &Trainee, p: &Practice| -> Result<(), String> {
-            let v = ctx.check(t, p, t.period(), Some(&t.id));
-            if v.is_empty() { Ok(()) } else { Err(v.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ")) }
-        };
-        self.round = intro_round(&state.data, &self.rows, &self.declined, state.today, &feasible).map_err(|e| {
-            let line = self.lines.get(e.row().saturating_sub(1)).copied().unwrap_or(0);
-            format!("{}:{line}: {e}", self.file.display())
-        });
+        self.round = self.ranking.run(&state.data, &self.declined, state.today).map_err(|e| e.to_string());
         self.version = state.data_version;
     }
 }
@@ -69,17 +57,8 @@ impl IntroPanel {
 
     /// Reads the ranking CSV at `path` and runs the round on it (no offer declined yet).
     pub fn open_ranking(&mut self, path: &Path, state: &mut AppState) {
-        let name = path.display().to_string();
-        let parsed = std::fs::read(path)
-            .map_err(|e| CsvError {
-                file: name.clone(),
-                line: 1,
-                column: 1,
-                reason: format!("cannot read the file: {e}"),
-            })
-            .and_then(|bytes| parse_ranking(&name, &bytes));
-        let (lines, _) = match parsed {
-            Ok(p) => p,
+        let ranking = match crate::ops::files::read_ranking(path) {
+            Ok(r) => r,
             Err(e) => {
                 state.error =
                     Some(format!("{}: {e}", state.t("Ranglisten kan ikke læses", "The ranking cannot be read")));
@@ -88,8 +67,7 @@ impl IntroPanel {
         };
         let mut session = IntroSession {
             file: path.to_path_buf(),
-            rows: lines.iter().map(|l| l.row.clone()).collect(),
-            lines: lines.iter().map(|l| l.line).collect(),
+            ranking,
             declined: Vec::new(),
             round: Err(String::new()),
             version: 0,
