@@ -81,6 +81,16 @@ pub(crate) fn newest_audit_id(conn: &Connection) -> Result<i64> {
 
 /// Makes a backup of `conn` (the open file `db`) unless the newest one holds the same data or
 /// is younger than `min_interval`; keeps the newest `keep`. Returns the new backup, if any.
+/// Whether the newest backup beside `db` was made less than `interval` ago (it was made, and
+/// checked, after the file passed its own check).
+pub(crate) fn newest_is_younger_than(db: &Path, interval: Duration) -> bool {
+    list_backups(db).ok().and_then(|b| b.into_iter().next()).is_some_and(|newest| {
+        std::fs::metadata(&newest.path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < interval))
+    })
+}
+
 pub(crate) fn rotate(conn: &Connection, db: &Path, keep: usize, min_interval: Duration) -> Result<Option<PathBuf>> {
     if keep == 0 {
         return Ok(None);

@@ -323,10 +323,23 @@ impl Store {
         if app_id != APPLICATION_ID {
             return Err(StoreError::NotOurs(path.to_path_buf()));
         }
-        let problems = backup::quick_check(&conn).map_err(|e| match e {
-            StoreError::Sqlite(e) => damaged(e.to_string()),
-            e => e,
-        })?;
+        // `quick_check` reads every page: 50 ms on a national file. The desktop checks on every
+        // open; a script's open checks when its backup is due (at most every
+        // `backup_min_interval`, and the backup itself is checked), so a script run 500 times
+        // does not read the whole file 500 times. Damage hit in between is SQLITE_CORRUPT.
+        let checked_lately = !options.instance_lock
+            && !options.read_only
+            && options.keep_backups > 0
+            && !options.backup_min_interval.is_zero()
+            && backup::newest_is_younger_than(path, options.backup_min_interval);
+        let problems = if checked_lately {
+            Vec::new()
+        } else {
+            backup::quick_check(&conn).map_err(|e| match e {
+                StoreError::Sqlite(e) => damaged(e.to_string()),
+                e => e,
+            })?
+        };
         if !problems.is_empty() {
             let mut problem = problems.into_iter().take(3).collect::<Vec<_>>().join("; ");
             if problem.len() > 300 {
@@ -334,37 +347,47 @@ impl Store {
             }
             return Err(damaged(problem));
         }
-        let mut warnings = Vec::new();
-        if options.read_only {
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            check_version(&conn, path)?;
-            warnings.push(OpenWarning::ReadOnly);
-            return Ok(Store {
-                conn,
-                path: path.to_path_buf(),
-                read_only: true,
-                lock: None,
-                warnings,
-                user: os_user(),
-            });
-        }
-        configure(&conn, network_fs(path, options.network_filesystem), &mut warnings)?;
-        migrate(&mut conn, path)?;
-        // The backup comes before the lock, so a backup never holds this session's lock row.
-        if let Err(e) = backup::rotate(&conn, path, options.keep_backups, options.backup_min_interval) {
-            warnings.push(OpenWarning::BackupFailed(e.to_string()));
-        }
-        let mut held = None;
-        if options.instance_lock {
-            let (mine, taken) = lock::acquire(&mut conn, path, options.take_over)?;
-            match taken {
-                lock::Taken::Free => {}
-                lock::Taken::Stale(old) => warnings.push(OpenWarning::StaleLockTakenOver(old)),
-                lock::Taken::Forced(old) => warnings.push(OpenWarning::LockTakenOver(old)),
+        let corrupt = |e: &StoreError| {
+            matches!(e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+        };
+        // Damage the skipped check did not see shows up here as SQLITE_CORRUPT: the same refusal.
+        let opened = (|| -> Result<Store> {
+            let mut warnings = Vec::new();
+            if options.read_only {
+                conn.pragma_update(None, "foreign_keys", "ON")?;
+                check_version(&conn, path)?;
+                warnings.push(OpenWarning::ReadOnly);
+                return Ok(Store {
+                    conn,
+                    path: path.to_path_buf(),
+                    read_only: true,
+                    lock: None,
+                    warnings,
+                    user: os_user(),
+                });
             }
-            held = Some(mine);
-        }
-        Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: held, warnings, user: os_user() })
+            configure(&conn, network_fs(path, options.network_filesystem), &mut warnings)?;
+            migrate(&mut conn, path)?;
+            // The backup comes before the lock, so a backup never holds this session's lock row.
+            match backup::rotate(&conn, path, options.keep_backups, options.backup_min_interval) {
+                Err(e) if corrupt(&e) => return Err(e),
+                Err(e) => warnings.push(OpenWarning::BackupFailed(e.to_string())),
+                Ok(_) => {}
+            }
+            let mut held = None;
+            if options.instance_lock {
+                let (mine, taken) = lock::acquire(&mut conn, path, options.take_over)?;
+                match taken {
+                    lock::Taken::Free => {}
+                    lock::Taken::Stale(old) => warnings.push(OpenWarning::StaleLockTakenOver(old)),
+                    lock::Taken::Forced(old) => warnings.push(OpenWarning::LockTakenOver(old)),
+                }
+                held = Some(mine);
+            }
+            Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: held, warnings, user: os_user() })
+        })();
+        opened.map_err(|e| if corrupt(&e) { damaged(e.to_string()) } else { e })
     }
 
     /// What the user should be told about the file that opened anyway (network drive, a stale
@@ -1072,12 +1095,19 @@ fn date_col(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad stored date '{s}'")))
 }
 
+/// `ON CONFLICT(id) DO UPDATE SET col = excluded.col, ...` for the columns after the id: an
+/// existing row is updated in place (`INSERT OR REPLACE` would delete it first, which the
+/// placements' foreign keys refuse).
+fn update_clause(columns: &str) -> String {
+    let sets: Vec<String> = columns.split(',').map(str::trim).skip(1).map(|c| format!("{c} = excluded.{c}")).collect();
+    format!("ON CONFLICT(id) DO UPDATE SET {}", sets.join(", "))
+}
+
 fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<()> {
-    let verb = if replace { "INSERT OR REPLACE" } else { "INSERT" };
+    let on_conflict = if replace { update_clause(PRACTICE_COLS) } else { String::new() };
     tx.prepare_cached(&format!(
-        "{verb} INTO practices(id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened,
-            threatened, capacity, large, refuses, quality)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         {on_conflict}"
     ))?
     .execute(params![
         p.id,
@@ -1100,11 +1130,10 @@ fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<
 }
 
 fn upsert_trainee(tx: &Transaction<'_>, t: &Trainee, replace: bool) -> Result<()> {
-    let verb = if replace { "INSERT OR REPLACE" } else { "INSERT" };
+    let on_conflict = if replace { update_clause(TRAINEE_COLS) } else { String::new() };
     tx.prepare_cached(&format!(
-        "{verb} INTO trainees(id, name, kind, hospital_unit, municipality, start, end, monthly_salary,
-            seniority_step, own_gp, family_practices, history)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        "INSERT INTO trainees({TRAINEE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         {on_conflict}"
     ))?
     .execute(params![
         t.id,
@@ -1212,12 +1241,12 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
     }
     for d in &rows.practices {
         if let Some(a) = &d.after {
-            update_or_insert_practice(tx, a)?;
+            upsert_practice(tx, a, true)?;
         }
     }
     for d in &rows.trainees {
         if let Some(a) = &d.after {
-            update_or_insert_trainee(tx, a)?;
+            upsert_trainee(tx, a, true)?;
         }
     }
     for d in &rows.placements {
@@ -1250,65 +1279,6 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
         }
         _ => {}
     }
-    Ok(())
-}
-
-/// `INSERT OR REPLACE` would delete the row first, which the placements' foreign keys refuse:
-/// an existing practice is updated in place.
-fn update_or_insert_practice(tx: &Transaction<'_>, p: &Practice) -> Result<()> {
-    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM practices WHERE id = ?1)", [&p.id], |r| r.get(0))?;
-    if !exists {
-        return upsert_practice(tx, p, false);
-    }
-    tx.prepare_cached(
-        "UPDATE practices SET name = ?2, address = ?3, municipality = ?4, lat = ?5, lon = ?6, tutors = ?7,
-            doctors = ?8, setting = ?9, burdened = ?10, threatened = ?11, capacity = ?12, large = ?13,
-            refuses = ?14, quality = ?15 WHERE id = ?1",
-    )?
-    .execute(params![
-        p.id,
-        p.name,
-        p.address,
-        p.municipality,
-        p.lat,
-        p.lon,
-        p.tutors,
-        p.doctors,
-        p.setting.key(),
-        p.burdened,
-        p.threatened,
-        p.capacity,
-        p.large,
-        join_types(&p.refuses),
-        p.quality,
-    ])?;
-    Ok(())
-}
-
-fn update_or_insert_trainee(tx: &Transaction<'_>, t: &Trainee) -> Result<()> {
-    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM trainees WHERE id = ?1)", [&t.id], |r| r.get(0))?;
-    if !exists {
-        return upsert_trainee(tx, t, false);
-    }
-    tx.prepare_cached(
-        "UPDATE trainees SET name = ?2, kind = ?3, hospital_unit = ?4, municipality = ?5, start = ?6, end = ?7,
-            monthly_salary = ?8, seniority_step = ?9, own_gp = ?10, family_practices = ?11, history = ?12
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        t.id,
-        t.name,
-        t.kind.key(),
-        t.hospital_unit,
-        t.municipality,
-        iso(t.start),
-        iso(t.end),
-        t.monthly_salary.map(Money::ore),
-        t.seniority_step,
-        t.own_gp,
-        t.family_practices.join("|"),
-        t.history.join("|"),
-    ])?;
     Ok(())
 }
 
