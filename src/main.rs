@@ -1,5 +1,15 @@
-//! The `tutorfordeling` binary: the GUI with no arguments, the CLI with a subcommand.
+//! The `tutorfordeling` binary: decides between the desktop program (no command, or `gui`) and
+//! the command line, as ripgrep's and eframe_template's `main` do.
+
+use clap::Parser as _;
+use tutorfordeling::cli::{self, Cli, Cmd};
 
 fn main() {
-    std::process::exit(tutorfordeling::cli::main());
+    let code = match Cli::try_parse() {
+        Err(e) => cli::usage_error(e),
+        Ok(Cli { command: None | Some(Cmd::Gui { db: None }) }) => cli::exit_code(tutorfordeling::ui::run(None)),
+        Ok(Cli { command: Some(Cmd::Gui { db }) }) => cli::exit_code(tutorfordeling::ui::run(db)),
+        Ok(Cli { command: Some(cmd) }) => cli::exit_code_of(cli::run(cmd)),
+    };
+    std::process::exit(code);
 }

@@ -581,3 +581,60 @@ fn the_desk_showed_a_stale_copy_and_wrote_it_back_now_it_shows_a_scripts_change_
     let error = h.state().state.error.clone().unwrap_or_default();
     assert!(error.contains("hr-script") && error.contains("Ikke gemt"), "{error}");
 }
+
+/// Types into the field labelled `label` (a TextEdit found through its label).
+fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run_ok();
+    h.get_by_label(label).type_text(text);
+    h.run_ok();
+}
+
+#[test]
+fn the_desks_pause_add_remove_and_pin_were_tested_nowhere_now_they_reach_the_file_and_undo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let practice = before.practices[1].clone();
+    let mut h = harness(&db);
+    h.state_mut().state.tab = Tab::Practices;
+    h.state_mut().state.selection = tutorfordeling::ui::state::Selection::Practice(practice.id.clone());
+    h.run_ok();
+    type_into(&mut h, "Fra (dd-mm-åååå)", "01-03-2027");
+    type_into(&mut h, "Til (dd-mm-åååå)", "31-03-2027");
+    h.get_by_label("Tilføj pause/ønske").click();
+    h.run_ok();
+    let pauses = |db: &Path| load(db).pauses.into_iter().filter(|p| p.practice_id == practice.id).count();
+    let n = before.pauses.iter().filter(|p| p.practice_id == practice.id).count();
+    assert_eq!(pauses(&db), n + 1, "{:?}", h.state().state.error);
+    assert!(h.query_all_by_label_contains("01-03-2027").count() >= 1, "the desk lists the new pause");
+    let entry = &Store::open(&db).expect("open").audit_log(1).expect("log")[0];
+    assert_eq!(entry.action, "add_pause");
+    assert_eq!(entry.os_user, tutorfordeling::store::os_user());
+
+    // Remove it again from the list.
+    let removes = h.query_all_by_label("Fjern").count();
+    assert!(removes >= 1);
+    h.query_all_by_label("Fjern").last().expect("a Fjern button").click();
+    h.run_ok();
+    assert_eq!(pauses(&db), n);
+
+    // Pin a placed trainee from the inspector, then undo it.
+    let t = first_in_queue(&before);
+    let rules = RuleContext::new(&before);
+    let feasible =
+        before.practices.iter().find(|p| rules.check(&t, p, t.period(), None).is_empty()).expect("feasible").id.clone();
+    h.state_mut().state.drop_trainee(&t.id, &feasible);
+    h.run_ok();
+    let placed = load(&db).placement_of(&t.id).expect("placed by the drop").clone();
+    assert!(!placed.pinned);
+    h.state_mut().state.selection = tutorfordeling::ui::state::Selection::Trainee(placed.trainee_id.clone());
+    h.run_ok();
+    h.get_by_label("Fastlåst (røres ikke af forslag)").click();
+    h.run_ok();
+    assert!(load(&db).placement_of(&placed.trainee_id).expect("placed").pinned);
+    h.state_mut().state.undo();
+    h.run_ok();
+    assert!(!load(&db).placement_of(&placed.trainee_id).expect("placed").pinned, "undone");
+    assert!(!h.state().state.data.placement_of(&placed.trainee_id).expect("placed").pinned, "the desk follows");
+}

@@ -498,22 +498,26 @@ pub enum SettingsCmd {
     },
 }
 
-/// Runs the program; returns the process exit code.
-pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK };
-        }
-    };
-    match run(cli.command.unwrap_or(Cmd::Gui { db: None })) {
+/// A command line clap could not read (or `--help`, `--version`): printed; the exit code.
+pub fn usage_error(e: clap::Error) -> i32 {
+    let _ = e.print();
+    if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK }
+}
+
+/// A command's result as the process exit code, its message on stderr.
+pub fn exit_code_of(result: CliResult) -> i32 {
+    match result {
         Ok(()) => EXIT_OK,
         Err(f) => {
             eprintln!("error: {f}");
             f.code()
         }
     }
+}
+
+/// The desktop program's result as the process exit code.
+pub fn exit_code(result: anyhow::Result<()>) -> i32 {
+    exit_code_of(result.map_err(Failure::Unexpected))
 }
 
 /// Runs one command.
