@@ -34,7 +34,7 @@ pub fn check(db: &Path, format: Format) -> CliResult {
 }
 
 /// `suggest`: an optimal round for the open trainees, optionally stored.
-pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> CliResult {
+pub fn suggest(db: &Path, kind: Option<&str>, units: &[String], apply: bool, format: Format) -> CliResult {
     let only = match kind {
         Some(k) => Some(TraineeType::from_key(k).ok_or_else(|| {
             Failure::BadInput(format!("--type: unknown type '{k}'; use kbu, intro, phase1, phase2, phase3 or other"))
@@ -42,6 +42,8 @@ pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> Cl
         None => None,
     };
     let (mut store, data) = load(db)?;
+    // A coordinator's area: only its open trainees are proposed for (DOMAIN.md 3.3).
+    let data = crate::domain::area::open_trainees_of(&data, &crate::ops::area_units(&data, units)?);
     let round =
         run_suggest(&data, only, today(), &mut |_| true).map_err(|e| Failure::Unexpected(anyhow::anyhow!("{e}")))?;
     match format {
@@ -185,6 +187,34 @@ pub fn fairness(db: &Path, from: &str, to: &str, format: Format) -> CliResult {
         Format::Json => print_json(&review),
         _ => {
             print_out(&review.to_text())?;
+            Ok(())
+        }
+    }
+}
+
+/// `candidates`: every practice ranked for one trainee (CONTRACT.md).
+pub fn candidates(db: &Path, trainee_id: &str, units: &[String], format: Format) -> CliResult {
+    let (_, data) = load(db)?;
+    let list = crate::ops::candidates(&data, trainee_id, units, today())?;
+    match format {
+        Format::Json => print_json(&serde_json::json!({ "candidates": list })),
+        _ => {
+            let mut text = String::new();
+            for c in &list {
+                if c.feasible {
+                    text.push_str(&format!("{}  score {:.2}\n", c.practice_id, c.score));
+                    for r in &c.reasons {
+                        text.push_str(&format!("    {r}\n"));
+                    }
+                } else {
+                    let rules: Vec<&str> = c.violations.iter().map(|v| v.rule.id()).collect();
+                    text.push_str(&format!("{}  breaks {}\n", c.practice_id, rules.join(", ")));
+                    for v in &c.violations {
+                        text.push_str(&format!("    {}\n", v.message));
+                    }
+                }
+            }
+            print_out(&text)?;
             Ok(())
         }
     }

@@ -233,9 +233,24 @@ pub enum Cmd {
         /// Only trainees of this type (kbu, intro, phase1, phase2, phase3, other).
         #[arg(long = "type")]
         kind: Option<String>,
+        /// Only trainees of this hospital unit's area; repeat for several (DOMAIN.md 3.3).
+        #[arg(long = "hospital-unit", value_name = "NAME")]
+        hospital_units: Vec<String>,
         /// Store the proposals.
         #[arg(long)]
         apply: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Every practice of the region ranked for one trainee: feasible ones by score, then the
+    /// others with the rules they break.
+    Candidates {
+        #[arg(long)]
+        db: PathBuf,
+        trainee_id: String,
+        /// Refuse unless the trainee belongs to this hospital unit's area; repeatable.
+        #[arg(long = "hospital-unit", value_name = "NAME")]
+        hospital_units: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -771,7 +786,12 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Check { db, format } => engine::check(&db, format),
-        Cmd::Suggest { db, kind, apply, format } => engine::suggest(&db, kind.as_deref(), apply, format),
+        Cmd::Suggest { db, kind, hospital_units, apply, format } => {
+            engine::suggest(&db, kind.as_deref(), &hospital_units, apply, format)
+        }
+        Cmd::Candidates { db, trainee_id, hospital_units, format } => {
+            engine::candidates(&db, &trainee_id, &hospital_units, format)
+        }
         Cmd::Phase3Options { db, trainee_id, agreement, format } => {
             engine::phase3_options(&db, &trainee_id, agreement.as_deref(), format)
         }

@@ -3,6 +3,7 @@
 //! No egui, no rusqlite, no printpdf, no file I/O and no clock here: "today" is a parameter.
 //! `tests/architecture.rs` fails if one creeps in.
 
+pub mod area;
 pub mod command;
 pub mod dates;
 pub mod fairness;

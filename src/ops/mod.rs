@@ -302,3 +302,34 @@ pub fn remove_pause(store: &mut Store, practice_id: &str, from: NaiveDate) -> Op
     store.execute(&Command::RemovePause { pause: pause.clone() })?;
     Ok(pause)
 }
+
+/// The hospital units named on the command line or in the desk, in the region's spelling; an
+/// unknown one is bad input.
+pub fn area_units(data: &Dataset, names: &[String]) -> OpResult<Vec<String>> {
+    names
+        .iter()
+        .map(|n| {
+            crate::domain::area::unit_name(data, n).ok_or_else(|| {
+                let known: Vec<&str> = data.region.hospital_units.iter().map(|h| h.name.as_str()).collect();
+                input(format!("--hospital-unit: unknown hospital unit '{n}'; the units are: {}", known.join(", ")))
+            })
+        })
+        .collect()
+}
+
+/// Every practice of the region ranked for one trainee (`candidates`, the desk's list).
+/// With `units`, the trainee must belong to one of those areas.
+pub fn candidates(
+    data: &Dataset,
+    trainee_id: &str,
+    units: &[String],
+    today: NaiveDate,
+) -> OpResult<Vec<crate::domain::area::Candidate>> {
+    let trainee = data.trainee(trainee_id).ok_or_else(|| input(format!("unknown trainee '{trainee_id}'")))?;
+    let units = area_units(data, units)?;
+    if !crate::domain::area::in_area(data, trainee, &units) {
+        let area = crate::domain::area::trainee_area(data, trainee).unwrap_or_else(|| "no area".into());
+        return Err(input(format!("{trainee_id} belongs to {area}, not to {}", units.join(" or "))));
+    }
+    Ok(crate::domain::area::candidates(data, trainee, today))
+}
