@@ -638,3 +638,108 @@ fn the_desks_pause_add_remove_and_pin_were_tested_nowhere_now_they_reach_the_fil
     assert!(!load(&db).placement_of(&placed.trainee_id).expect("placed").pinned, "undone");
     assert!(!h.state().state.data.placement_of(&placed.trainee_id).expect("placed").pinned, "the desk follows");
 }
+
+fn wait_for_round(h: &mut Harness<'_, App>) {
+    let mut waited = 0;
+    while h.query_by_label("Acceptér alle").is_none() {
+        assert!(waited < 600, "the round never finished");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+        waited += 1;
+    }
+    h.run_ok();
+}
+
+#[test]
+fn the_round_proposed_for_the_whole_region_now_my_area_scopes_the_queue_and_the_round() {
+    use tutorfordeling::domain::area::in_area;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let unit = "Hospitalsenhed Horsens".to_string();
+    let mine: Vec<&Trainee> =
+        before.open_trainees().into_iter().filter(|t| in_area(&before, t, std::slice::from_ref(&unit))).collect();
+    let others: Vec<&Trainee> =
+        before.open_trainees().into_iter().filter(|t| !in_area(&before, t, std::slice::from_ref(&unit))).collect();
+    assert!(!mine.is_empty() && !others.is_empty(), "the demo has open trainees in and out of the area");
+    let mut h = harness(&db);
+    h.get_by_label("Mit område").click();
+    h.run_ok();
+    h.get_by_label(&unit).click();
+    h.run_ok();
+    assert_eq!(h.state().state.area.as_deref(), Some(unit.as_str()));
+    h.get_by_label_contains(&format!("{} i køen", mine.len()));
+    assert!(h.query_by_label(&others[0].name).is_none(), "a trainee of another area is not in the queue");
+    h.get_by_label("Foreslå runde").click();
+    wait_for_round(&mut h);
+    let proposals = h.state().queue_proposals();
+    assert!(!proposals.is_empty());
+    h.get_by_label("Acceptér alle").click();
+    h.run_ok();
+    let after = load(&db);
+    let new: Vec<&str> = after
+        .placements
+        .iter()
+        .filter(|p| before.placement_of(&p.trainee_id).is_none())
+        .map(|p| p.trainee_id.as_str())
+        .collect();
+    assert_eq!(new.len(), proposals.len());
+    for t in new {
+        let t = after.trainee(t).expect("trainee");
+        assert!(in_area(&after, t, std::slice::from_ref(&unit)), "{} is outside the area", t.id);
+    }
+}
+
+#[test]
+fn a_click_on_a_queue_name_did_nothing_now_it_selects_and_the_ranked_list_places_with_changed_dates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let t = first_in_queue(&before);
+    let mut h = harness(&db);
+    h.get_by_label(&t.name).click();
+    h.run_ok();
+    assert_eq!(h.state().state.selection, tutorfordeling::ui::state::Selection::Trainee(t.id.clone()));
+    h.get_by_label("Placér uden at trække");
+    // The first "Placér…" is the best feasible practice.
+    let best = tutorfordeling::ops::candidates(&before, &t.id, &[], demo_round_date()).expect("candidates");
+    assert!(best[0].feasible);
+    h.query_all_by_label("Placér…").next().expect("a Placér… button").click();
+    h.run_ok();
+    let end = t.end.pred_opt().expect("a day earlier");
+    set_text(&mut h, "Til dato (dd-mm-åååå)", &end.format("%d-%m-%Y").to_string());
+    h.get_by_label("Ingen hårde regler brydes");
+    h.get_by_role_and_label(Role::Button, "Placér").click();
+    h.run_ok();
+    let p = load(&db).placement_of(&t.id).cloned().expect("placed from the list");
+    assert_eq!((p.practice_id.as_str(), p.start, p.end), (best[0].practice_id.as_str(), t.start, end));
+}
+
+#[test]
+fn the_desk_had_no_audit_trail_now_the_log_view_filters_to_one_trainee() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let before = load(&db);
+    let open = before.open_trainees();
+    let rules = RuleContext::new(&before);
+    let mut store = Store::open(&db).expect("open").acting_as_for_tests("hr-script");
+    let mut placed = Vec::new();
+    for t in open.iter().take(6) {
+        if let Some(p) = before.practices.iter().find(|p| rules.check(t, p, t.period(), None).is_empty())
+            && tutorfordeling::ops::place(&mut store, &t.id, &p.id, None, None, vec![], None).is_ok()
+        {
+            placed.push(t.id.clone());
+        }
+    }
+    assert!(placed.len() >= 2);
+    let mut h = harness(&db);
+    h.get_by_label("Redigér").click();
+    h.run_ok();
+    h.get_by_label("Log (hvem, hvornår, hvad og hvorfor)…").click();
+    h.run_ok();
+    set_text(&mut h, "Uddannelseslæge (id)", &placed[0]);
+    h.get_by_label("1 poster");
+    h.get_by_label_contains(&format!("place {} at", placed[0]));
+    assert!(h.query_by_label_contains(&format!("place {} at", placed[1])).is_none());
+    h.get_by_label("hr-script");
+}

@@ -35,7 +35,10 @@ pub fn open_or_create_demo(path: &Path, options: &OpenOptions) -> Result<Store, 
 
 /// What eframe remembers between runs (the panel layout is in egui's own memory).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 struct Remembered {
+    /// The coordinator's area: a hospital unit, or none for the whole region.
+    area: Option<String>,
     lang: Lang,
     dark: bool,
     tab: Tab,
@@ -54,6 +57,8 @@ pub struct App {
     pub fairness: FairnessPanel,
     pub finance: FinancePanel,
     pub backups: BackupsWindow,
+    pub place: super::place::PlacePanel,
+    pub log: super::log::LogWindow,
     applied_dark: Option<bool>,
 }
 
@@ -66,6 +71,7 @@ impl App {
         app.state.lang = remembered.lang;
         app.state.dark = remembered.dark;
         app.state.tab = remembered.tab;
+        app.state.area = remembered.area.filter(|a| app.state.data.region.hospital_units.iter().any(|h| h.name == *a));
         for p in remembered.recent.iter().rev() {
             if !app.state.recent.contains(p) {
                 app.state.recent.push(p.clone());
@@ -89,6 +95,8 @@ impl App {
             fairness: FairnessPanel::default(),
             finance: FinancePanel::default(),
             backups: BackupsWindow::default(),
+            place: super::place::PlacePanel::default(),
+            log: super::log::LogWindow::default(),
             applied_dark: None,
         }
     }
@@ -126,7 +134,7 @@ impl App {
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(280.0)
-            .show(ui, |ui| inspector_ui(ui, &mut self.state));
+            .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place));
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 let tabs = [
@@ -148,6 +156,8 @@ impl App {
             }
         });
         self.backups.ui(ui.ctx(), &mut self.state);
+        self.place.form_ui(ui.ctx(), &mut self.state);
+        self.log.ui(ui.ctx(), &mut self.state);
         super::files::open_prompt_ui(ui.ctx(), &mut self.state);
         override_dialog_ui(ui.ctx(), &mut self.state);
         error_dialog_ui(ui.ctx(), &mut self.state);
@@ -171,6 +181,7 @@ impl App {
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
         let state = &mut self.state;
         let backups = &mut self.backups;
+        let log = &mut self.log;
         egui::MenuBar::new().ui(ui, |ui| {
             let writable = !state.is_read_only();
             ui.menu_button(state.t("Filer", "File"), |ui| {
@@ -251,6 +262,14 @@ impl App {
                     ui.close();
                     state.redo();
                 }
+                ui.separator();
+                if ui
+                    .button(state.t("Log (hvem, hvornår, hvad og hvorfor)…", "Log (who, when, what and why)…"))
+                    .clicked()
+                {
+                    ui.close();
+                    log.open = true;
+                }
             });
             ui.menu_button(state.t("Vis", "View"), |ui| {
                 if ui.radio(state.lang == Lang::Danish, "Dansk").clicked() {
@@ -317,6 +336,7 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         let remembered = Remembered {
+            area: self.state.area.clone(),
             lang: self.state.lang,
             dark: self.state.dark,
             tab: self.state.tab,
@@ -400,7 +420,7 @@ pub fn import_boundaries(state: &mut AppState, path: &Path) {
 }
 
 /// The right panel: details of the selected practice or trainee, with its actions.
-fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
+fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState, place: &mut super::place::PlacePanel) {
     ui.heading(state.t("Detaljer", "Details"));
     ui.separator();
     match state.selection.clone() {
@@ -513,9 +533,11 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 }
                 None => {
                     ui.label(state.t(
-                        "Ikke placeret. Træk navnet fra køen til en praksis.",
-                        "Not placed. Drag the name from the queue onto a practice.",
+                        "Ikke placeret. Træk navnet fra køen til en praksis, eller vælg en herunder.",
+                        "Not placed. Drag the name from the queue onto a practice, or choose one below.",
                     ));
+                    ui.separator();
+                    place.ui(ui, state, &id);
                 }
             }
         }

@@ -15,6 +15,8 @@ use super::state::{AppState, DraggedTrainee, Selection};
 #[derive(Default)]
 pub struct QueuePanel {
     search: String,
+    /// The type filter: the queue shows only this type, and the round proposes for it.
+    kind: Option<TraineeType>,
     round: RoundPanel,
     intro: IntroPanel,
     /// The open trainees matching the search, for (data version, search): the list is rebuilt
@@ -47,25 +49,61 @@ impl QueuePanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
         self.intro.window_ui(ui.ctx(), state);
         ui.heading(state.t("Kø: uden praksis", "Queue: not placed"));
-        ui.horizontal(|ui| {
+        egui::Grid::new("queue_filters").num_columns(2).show(ui, |ui| {
+            let l = ui.label(state.t("Mit område", "My area"));
+            let whole = state.t("Hele regionen", "The whole region").to_string();
+            let units: Vec<String> = state.data.region.hospital_units.iter().map(|h| h.name.clone()).collect();
+            let mut area = state.area.clone();
+            egui::ComboBox::from_id_salt("queue_area")
+                .selected_text(area.clone().unwrap_or_else(|| whole.clone()))
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut area, None, whole.as_str());
+                    for u in &units {
+                        ui.selectable_value(&mut area, Some(u.clone()), u.as_str());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            state.area = area;
+            ui.end_row();
+            let l = ui.label(state.t("Type", "Type"));
+            let all = state.t("alle typer", "all types");
+            egui::ComboBox::from_id_salt("queue_type")
+                .selected_text(self.kind.map_or(all, |k| state.lang.kind(k)))
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.kind, None, all);
+                    for k in TraineeType::ALL {
+                        ui.selectable_value(&mut self.kind, Some(k), state.lang.kind(k));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
             let label = ui.label(state.t("Søg", "Search"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
-                    .desired_width(f32::INFINITY)
+                    .desired_width(200.0)
                     .hint_text(state.t("navn, id, kommune", "name, id, municipality")),
             )
             .labelled_by(label.id);
+            ui.end_row();
         });
-        self.round.ui(ui, state);
-        ui.separator();
 
+        // The list follows the area, the type and the search; rebuilt only when one changes.
         let needle = self.search.trim().to_lowercase();
-        let fresh = self.shown.as_ref().is_some_and(|(v, n, _)| *v == state.data_version && *n == needle);
+        let key =
+            format!("{}\u{1f}{}\u{1f}{needle}", state.area.as_deref().unwrap_or(""), self.kind.map_or("", |k| k.key()));
+        let fresh = self.shown.as_ref().is_some_and(|(v, n, _)| *v == state.data_version && *n == key);
         if !fresh {
+            let units: Vec<String> = state.area.iter().cloned().collect();
             let open: Vec<Trainee> = state
                 .data
                 .open_trainees()
                 .into_iter()
+                .filter(|t| self.kind.is_none_or(|k| t.kind == k))
+                .filter(|t| crate::domain::area::in_area(&state.data, t, &units))
                 .filter(|t| {
                     needle.is_empty()
                         || t.name.to_lowercase().contains(&needle)
@@ -75,8 +113,13 @@ impl QueuePanel {
                 })
                 .cloned()
                 .collect();
-            self.shown = Some((state.data_version, needle, open));
+            self.shown = Some((state.data_version, key, open));
         }
+        // "Foreslå runde" proposes for exactly the trainees the queue shows.
+        let scope: Vec<String> =
+            self.shown.as_ref().map_or(Vec::new(), |(_, _, v)| v.iter().map(|t| t.id.clone()).collect());
+        self.round.ui(ui, state, &scope);
+        ui.separator();
         let open: &[Trainee] = self.shown.as_ref().map_or(&[], |(_, _, v)| v.as_slice());
         ui.label(format!("{} {}", open.len(), state.t("uddannelseslæger uden praksis", "trainees without a practice")));
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -151,22 +194,37 @@ fn month_name(d: NaiveDate, state: &AppState) -> String {
     format!("{name} {}", d.format("%Y"))
 }
 
+/// A drag source that also takes a click, as a row in a file manager does: egui's
+/// `dnd_drag_source` senses drags only, so a click on the name went nowhere.
+fn drag_or_click_source<R>(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    payload: DraggedTrainee,
+    add_contents: impl FnOnce(&mut egui::Ui) -> R,
+) -> egui::Response {
+    if ui.ctx().is_being_dragged(id) {
+        return ui.dnd_drag_source(id, payload, add_contents).response;
+    }
+    let body = ui.scope(add_contents).response;
+    let r = ui.interact(body.rect, id, egui::Sense::click_and_drag()).on_hover_cursor(egui::CursorIcon::Grab);
+    if r.drag_started() {
+        egui::DragAndDrop::set_payload(ui.ctx(), payload);
+    }
+    r
+}
+
 /// One trainee: drag it onto a practice; click to inspect.
 fn trainee_row(ui: &mut egui::Ui, state: &mut AppState, t: &Trainee) {
     let id = egui::Id::unique(("queue_trainee", &t.id));
     let selected = state.selection == Selection::Trainee(t.id.clone());
     let place = t.municipality.clone().or_else(|| t.hospital_unit.clone()).unwrap_or_default();
-    let response = ui
-        .dnd_drag_source(id, DraggedTrainee(t.id.clone()), |ui| {
-            ui.horizontal(|ui| {
-                ui.label("⠿");
-                let r = ui.selectable_label(selected, &t.name);
-                ui.weak(format!("{} · {}", i18n::date(t.start), place));
-                r
-            })
-            .inner
-        })
-        .inner;
+    let response = drag_or_click_source(ui, id, DraggedTrainee(t.id.clone()), |ui| {
+        ui.horizontal(|ui| {
+            ui.label("⠿");
+            let _ = ui.selectable_label(selected, &t.name);
+            ui.weak(format!("{} · {}", i18n::date(t.start), place));
+        });
+    });
     if response.clicked() {
         state.selection = Selection::Trainee(t.id.clone());
     }

@@ -16,7 +16,6 @@ use super::state::{AppState, Selection};
 /// The round's view state: the running job and the proposals waiting for a decision.
 #[derive(Default)]
 pub struct RoundPanel {
-    only: Option<TraineeType>,
     job: Option<Job<Suggestion>>,
     /// The proposals, the data version they were made on, and which are ticked for acceptance.
     proposals: Option<(u64, Suggestion, BTreeSet<String>)>,
@@ -34,10 +33,15 @@ impl RoundPanel {
     }
 
     /// Starts the optimizer on a thread named `suggest`.
-    pub fn start(&mut self, ctx: Option<egui::Context>, state: &mut AppState) {
-        let data = state.data.clone();
+    pub fn start(&mut self, ctx: Option<egui::Context>, state: &mut AppState, scope: &[String]) {
+        // Only the open trainees the queue shows take part; stored placements all count.
+        let shown: std::collections::HashSet<&str> = scope.iter().map(String::as_str).collect();
+        let placed: std::collections::HashSet<&str> =
+            state.data.placements.iter().map(|p| p.trainee_id.as_str()).collect();
+        let mut data = state.data.clone();
+        data.trainees.retain(|t| placed.contains(t.id.as_str()) || shown.contains(t.id.as_str()));
         let today = state.today;
-        let only = self.only;
+        let only = None;
         let title = state.t("Foreslår runde", "Suggesting a round").to_string();
         match Job::spawn("suggest", title, ctx, move |progress| {
             suggest(&data, only, today, &mut |f| progress.report(f)).map_err(|e| anyhow::anyhow!("{e}"))
@@ -50,24 +54,14 @@ impl RoundPanel {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+    /// `scope`: the trainees the queue shows (area, type and search); the round is for them.
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, scope: &[String]) {
         ui.horizontal(|ui| {
-            let l = ui.label(state.t("Type", "Type"));
-            let all = state.t("alle typer", "all types");
-            egui::ComboBox::from_id_salt("round_type")
-                .selected_text(self.only.map_or(all, |k| state.lang.kind(k)))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.only, None, all);
-                    for k in TraineeType::ALL {
-                        ui.selectable_value(&mut self.only, Some(k), state.lang.kind(k));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            let idle = self.job.is_none();
+            let idle = self.job.is_none() && !scope.is_empty();
             if ui.add_enabled(idle, egui::Button::new(state.t("Foreslå runde", "Suggest round"))).clicked() {
-                self.start(Some(ui.ctx().clone()), state);
+                self.start(Some(ui.ctx().clone()), state, scope);
             }
+            ui.weak(format!("{} {}", scope.len(), state.t("i køen", "in the queue")));
         });
         if let Some(job) = &mut self.job {
             state.busy = Some(job.title.clone());
@@ -105,12 +99,26 @@ impl RoundPanel {
                     state.t("Data er ændret siden forslaget; foreslå igen.", "The data changed since; suggest again."),
                 );
             }
+            ui.horizontal(|ui| {
+                if ui.small_button(state.t("Vælg alle", "Select all")).clicked() {
+                    *ticked = suggestion.placements.iter().map(|p| p.trainee_id.clone()).collect();
+                }
+                if ui.small_button(state.t("Vælg ingen", "Select none")).clicked() {
+                    ticked.clear();
+                }
+            });
             egui::ScrollArea::vertical().id_salt("proposals").max_height(220.0).show(ui, |ui| {
                 for p in &suggestion.placements {
                     let trainee = state.data.trainee(&p.trainee_id).map(|t| t.name.as_str()).unwrap_or("");
-                    let practice = state.data.practice(&p.practice_id).map(|x| x.name.as_str()).unwrap_or("");
+                    let practice = state.data.practice(&p.practice_id);
+                    let (name, municipality) =
+                        practice.map_or(("", ""), |x| (x.name.as_str(), x.municipality.as_str()));
                     let mut on = ticked.contains(&p.trainee_id);
-                    let text = format!("{trainee} → {practice} ({})", i18n::number(p.score, 1));
+                    let text = format!(
+                        "{trainee} → {name}, {municipality} · {} ({})",
+                        i18n::period(p.start, p.end),
+                        i18n::number(p.score, 1)
+                    );
                     let r = ui.checkbox(&mut on, text).on_hover_text(p.reasons.join("\n"));
                     if r.changed() {
                         if on {

@@ -65,6 +65,9 @@ pub struct DragCheck {
 pub struct OverrideRequest {
     pub trainee_id: String,
     pub practice_id: String,
+    /// The period asked for: the trainee's, or the dates chosen in the place form.
+    pub start: NaiveDate,
+    pub end: NaiveDate,
     pub violations: Vec<Violation>,
     pub reason: String,
 }
@@ -97,6 +100,9 @@ pub struct AppState {
     /// What the user should know about the open file (network drive, a lock taken over); each
     /// shows once, in a banner the user closes.
     pub notices: Vec<String>,
+    /// The coordinator's area (DOMAIN.md §3.3): a hospital unit, or `None` for the whole region.
+    /// The queue and the round follow it; the desk remembers it.
+    pub area: Option<String>,
     /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
     pub feed: Feed,
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
@@ -121,6 +127,7 @@ impl AppState {
             drag: None,
             override_request: None,
             error: None,
+            area: None,
             feed: Feed::default(),
             poll_every: std::time::Duration::from_secs(1),
             last_poll: None,
@@ -394,38 +401,58 @@ impl AppState {
         self.drag.as_ref().and_then(|d| d.by_practice.get(practice_index))
     }
 
-    /// A trainee was dropped on a practice: place them, or ask for an override.
+    /// A trainee was dropped on a practice: place them for their period, or ask for an override.
     pub fn drop_trainee(&mut self, trainee_id: &str, practice_id: &str) {
         let Some(trainee) = self.data.trainee(trainee_id) else { return };
-        let Some(practice) = self.data.practice(practice_id) else { return };
-        let violations = RuleContext::new(&self.data).check(trainee, practice, trainee.period(), None);
+        let (start, end) = (trainee.start, trainee.end);
         self.drag = None;
+        self.place_for(trainee_id, practice_id, start, end);
+    }
+
+    /// The hard rules for placing `trainee_id` at `practice_id` from `start` to `end`, as the
+    /// desk's data has it (the place form checks live with it).
+    pub fn rules_for(&self, trainee_id: &str, practice_id: &str, start: NaiveDate, end: NaiveDate) -> Vec<Violation> {
+        let (Some(t), Some(p)) = (self.data.trainee(trainee_id), self.data.practice(practice_id)) else {
+            return Vec::new();
+        };
+        let period = crate::domain::dates::Period::new(start, end);
+        RuleContext::new(&self.data).check(t, p, period, Some(trainee_id))
+    }
+
+    /// Places for the given dates, or asks for an override when hard rules are broken.
+    /// Returns whether it was stored.
+    pub fn place_for(&mut self, trainee_id: &str, practice_id: &str, start: NaiveDate, end: NaiveDate) -> bool {
+        let violations = self.rules_for(trainee_id, practice_id, start, end);
         if violations.is_empty() {
-            let placement = placement(trainee_id, practice_id, trainee.start, trainee.end, Vec::new(), None);
-            if self.execute(&Command::Place { placement }) {
+            let placement = placement(trainee_id, practice_id, start, end, Vec::new(), None);
+            let ok = self.execute(&Command::Place { placement });
+            if ok {
                 self.selection = Selection::Practice(practice_id.to_string());
             }
+            ok
         } else {
             self.override_request = Some(OverrideRequest {
                 trainee_id: trainee_id.to_string(),
                 practice_id: practice_id.to_string(),
+                start,
+                end,
                 violations,
                 reason: String::new(),
             });
+            false
         }
     }
 
     /// Places with the rules of `request` overridden, giving its reason.
     pub fn place_with_override(&mut self, request: &OverrideRequest) -> bool {
-        let Some(trainee) = self.data.trainee(&request.trainee_id) else { return false };
         let mut rules: Vec<Rule> = request.violations.iter().map(|v| v.rule).collect();
         rules.sort();
         rules.dedup();
         let placement = placement(
             &request.trainee_id,
             &request.practice_id,
-            trainee.start,
-            trainee.end,
+            request.start,
+            request.end,
             rules,
             Some(request.reason.trim().to_string()),
         );
