@@ -743,3 +743,59 @@ fn the_desk_had_no_audit_trail_now_the_log_view_filters_to_one_trainee() {
     assert!(h.query_by_label_contains(&format!("place {} at", placed[1])).is_none());
     h.get_by_label("hr-script");
 }
+
+#[test]
+fn trainees_could_only_be_imported_now_the_desk_creates_and_edits_them_and_refuses_an_edit_that_breaks_a_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let mut h = harness(&db);
+    h.get_by_label("Redigér").click();
+    h.run_ok();
+    h.get_by_label("Ny uddannelseslæge…").click();
+    h.run_ok();
+    set_text(&mut h, "Id", "NY-1");
+    set_text(&mut h, "Navn", "Ny Kollega");
+    set_text(&mut h, "Fra (dd-mm-åååå)", "01-08-2027");
+    set_text(&mut h, "Til (dd-mm-åååå)", "31-01-2028");
+    h.get_by_label("Kommune").click();
+    h.run_ok();
+    h.get_by_label("Horsens").click();
+    h.run_ok();
+    h.get_by_label("Hospitalsenhed").click();
+    h.run_ok();
+    h.get_by_label("Hospitalsenhed Horsens").click();
+    h.run_ok();
+    h.get_by_label("Gem").click();
+    h.run_ok();
+    let data = load(&db);
+    let t = data.trainee("NY-1").cloned().unwrap_or_else(|| panic!("created: {:?}", h.state().state.error));
+    assert_eq!((t.name.as_str(), t.municipality.as_deref()), ("Ny Kollega", Some("Horsens")));
+
+    // Place the new trainee, then try to make the practice their own GP (H1): refused.
+    let rules = RuleContext::new(&data);
+    let p = data.practices.iter().find(|p| rules.check(&t, p, t.period(), None).is_empty()).expect("feasible").clone();
+    h.state_mut().state.drop_trainee("NY-1", &p.id);
+    h.run_ok();
+    assert!(load(&db).placement_of("NY-1").is_some());
+    h.state_mut().state.selection = tutorfordeling::ui::state::Selection::Trainee("NY-1".into());
+    h.run_ok();
+    h.get_by_label("Redigér uddannelseslæge").click();
+    h.run_ok();
+    set_text(&mut h, "Egen læge (praksis-id)", &p.id);
+    h.get_by_label("Gem").click();
+    h.run_ok();
+    let error = h.state().state.error.clone().unwrap_or_default();
+    assert!(error.contains("H1"), "{error}");
+    assert_eq!(load(&db).trainee("NY-1").and_then(|t| t.own_gp.clone()), None, "nothing was saved");
+    // A plain edit is saved.
+    h.state_mut().state.error = None;
+    h.get_by_role_and_label(Role::TextInput, "Egen læge (praksis-id)").focus();
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.key_press(Key::Backspace);
+    h.run_ok();
+    set_text(&mut h, "Navn", "Ny Kollega Hansen");
+    h.get_by_label("Gem").click();
+    h.run_ok();
+    assert_eq!(load(&db).trainee("NY-1").map(|t| t.name.clone()).as_deref(), Some("Ny Kollega Hansen"));
+}

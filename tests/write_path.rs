@@ -349,3 +349,23 @@ fn the_h6_message_said_only_large_practices_may_be_overridden_now_any_may_and_a_
     let entry = &store.audit_log(1).expect("log")[0];
     assert!(!entry.summary.contains("dispensation"), "{}", entry.summary);
 }
+
+#[test]
+fn a_trainee_edit_that_makes_the_stored_placement_break_a_rule_is_refused_naming_it() {
+    let dir = Dir::new();
+    let db = dir.with_examples();
+    let db_s = db.to_str().expect("path");
+    dir.ok(&["place", "--db", db_s, "EX-K2", "EX-P7"]);
+    let out = dir.run(&["trainee", "set", "--db", db_s, "EX-K2", "--own-gp", "EX-P7"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("H1"), "{}", stderr(&out));
+    let out = dir.run(&["trainee", "set", "--db", db_s, "EX-K2", "--municipality", "Skive"]);
+    assert_eq!(out.status.code(), Some(3), "H3 once the chosen municipality moves: {}", stderr(&out));
+    dir.ok(&["trainee", "set", "--db", db_s, "EX-K2", "--name", "Eksempel Kbu To B"]);
+    let data = Store::open(&db).expect("open").load().expect("load");
+    let t = data.trainee("EX-K2").expect("EX-K2");
+    assert_eq!(
+        (t.name.as_str(), t.own_gp.as_deref(), t.municipality.as_deref()),
+        ("Eksempel Kbu To B", None, Some("Hedensted"))
+    );
+}

@@ -91,6 +91,13 @@ pub enum Command {
         before: Box<Trainee>,
         after: Box<Trainee>,
     },
+    /// A new trainee, made in the desk (`RemoveTrainee` is its inverse).
+    AddTrainee {
+        trainee: Box<Trainee>,
+    },
+    RemoveTrainee {
+        trainee: Box<Trainee>,
+    },
     /// Rule H7 pause, or a P3 wish.
     AddPause {
         pause: Pause,
@@ -198,6 +205,8 @@ impl Command {
             Command::RemovePlacements { placements } => format!("remove {} placements", placements.len()),
             Command::EditPractice { after, .. } => format!("edit practice {}", after.id),
             Command::EditTrainee { after, .. } => format!("edit trainee {}", after.id),
+            Command::AddTrainee { trainee } => format!("add trainee {} ({})", trainee.id, trainee.kind),
+            Command::RemoveTrainee { trainee } => format!("remove trainee {}", trainee.id),
             Command::AddPause { pause } => format!("add {} for {}", pause_word(pause), pause.practice_id),
             Command::RemovePause { pause } => format!("remove {} for {}", pause_word(pause), pause.practice_id),
             Command::SetThreatened { municipality, after, .. } => {
@@ -233,6 +242,8 @@ impl Command {
             Command::RemovePlacements { .. } => "remove_placements",
             Command::EditPractice { .. } => "edit_practice",
             Command::EditTrainee { .. } => "edit_trainee",
+            Command::AddTrainee { .. } => "add_trainee",
+            Command::RemoveTrainee { .. } => "remove_trainee",
             Command::AddPause { .. } => "add_pause",
             Command::RemovePause { .. } => "remove_pause",
             Command::SetThreatened { .. } => "set_threatened",
@@ -278,6 +289,12 @@ impl Command {
                 trainees: vec![Diff { before: Some((**before).clone()), after: Some((**after).clone()) }],
                 ..Rows::default()
             },
+            Command::AddTrainee { trainee } => {
+                Rows { trainees: vec![Diff { before: None, after: Some((**trainee).clone()) }], ..Rows::default() }
+            }
+            Command::RemoveTrainee { trainee } => {
+                Rows { trainees: vec![Diff { before: Some((**trainee).clone()), after: None }], ..Rows::default() }
+            }
             Command::AddPause { pause } => {
                 Rows { pauses: vec![Diff { before: None, after: Some(pause.clone()) }], ..Rows::default() }
             }
@@ -367,13 +384,52 @@ impl Command {
                 {
                     return Err(CommandError::Invalid(format!("unknown hospital unit {h}")));
                 }
-                if let Some(p) = data.placement_of(&t.id)
-                    && (p.start < t.start || p.end > t.end)
-                {
-                    return Err(CommandError::Invalid(format!(
-                        "{} is placed at {} from {} to {}, outside the new period; unplace first",
-                        t.id, p.practice_id, p.start, p.end
-                    )));
+                if let Some(p) = data.placement_of(&t.id) {
+                    if p.start < t.start || p.end > t.end {
+                        return Err(CommandError::Invalid(format!(
+                            "{} is placed at {} from {} to {}, outside the new period; unplace first",
+                            t.id, p.practice_id, p.start, p.end
+                        )));
+                    }
+                    // The stored placement must still keep the rules it kept (H1, H2, H3, ...).
+                    let mut edited = data.clone();
+                    if let Some(x) = edited.trainees.iter_mut().find(|x| x.id == t.id) {
+                        *x = (**t).clone();
+                    }
+                    let ctx = RuleContext::new(&edited);
+                    if let Some(pr) = edited.practice(&p.practice_id) {
+                        let broken: Vec<Violation> = ctx
+                            .check(t, pr, p.period(), Some(&t.id))
+                            .into_iter()
+                            .filter(|v| !p.overrides.contains(&v.rule))
+                            .collect();
+                        if !broken.is_empty() {
+                            return Err(CommandError::Refused(broken));
+                        }
+                    }
+                }
+            }
+            Command::AddTrainee { trainee: t } => {
+                if t.id.trim().is_empty() || t.name.trim().is_empty() {
+                    return Err(CommandError::Invalid("a trainee needs an id and a name".into()));
+                }
+                if data.trainee(&t.id).is_some() {
+                    return Err(CommandError::Invalid(format!("a trainee with the id {} exists already", t.id)));
+                }
+                if t.start > t.end {
+                    return Err(CommandError::Invalid(format!("trainee {}: the period ends before it starts", t.id)));
+                }
+                use super::model::TraineeType as K;
+                if matches!(t.kind, K::Kbu | K::Intro) && t.municipality.is_none() {
+                    return Err(CommandError::Invalid(format!("a {} trainee needs a municipality", t.kind)));
+                }
+                if !matches!(t.kind, K::Intro) && t.hospital_unit.is_none() {
+                    return Err(CommandError::Invalid(format!("a {} trainee needs a hospital unit", t.kind)));
+                }
+            }
+            Command::RemoveTrainee { trainee } => {
+                if data.placement_of(&trainee.id).is_some() {
+                    return Err(CommandError::Invalid(format!("{} is placed; unplace first", trainee.id)));
                 }
             }
             Command::AddPause { pause } | Command::RemovePause { pause } => {
@@ -475,6 +531,8 @@ impl Command {
             Command::EditPractice { before, after } => {
                 Command::EditPractice { before: after.clone(), after: before.clone() }
             }
+            Command::AddTrainee { trainee } => Command::RemoveTrainee { trainee: trainee.clone() },
+            Command::RemoveTrainee { trainee } => Command::AddTrainee { trainee: trainee.clone() },
             Command::EditTrainee { before, after } => {
                 Command::EditTrainee { before: after.clone(), after: before.clone() }
             }
@@ -508,6 +566,9 @@ impl Command {
         }
         for d in &rows.trainees {
             let id = d.before.as_ref().or(d.after.as_ref()).map(|t| t.id.clone()).unwrap_or_default();
+            if matches!(self, Command::AddTrainee { .. }) {
+                continue;
+            }
             if data.trainee(&id) != d.before.as_ref() {
                 return Some(Stale::trainee(&id, format!("trainee {id}")));
             }

@@ -59,6 +59,8 @@ pub struct App {
     pub backups: BackupsWindow,
     pub place: super::place::PlacePanel,
     pub log: super::log::LogWindow,
+    /// "Ny uddannelseslæge…" or "Redigér uddannelseslæge", while open.
+    pub trainee_form: Option<super::trainee_form::TraineeForm>,
     applied_dark: Option<bool>,
 }
 
@@ -97,6 +99,7 @@ impl App {
             backups: BackupsWindow::default(),
             place: super::place::PlacePanel::default(),
             log: super::log::LogWindow::default(),
+            trainee_form: None,
             applied_dark: None,
         }
     }
@@ -134,7 +137,7 @@ impl App {
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(280.0)
-            .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place));
+            .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form));
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 let tabs = [
@@ -158,6 +161,11 @@ impl App {
         self.backups.ui(ui.ctx(), &mut self.state);
         self.place.form_ui(ui.ctx(), &mut self.state);
         self.log.ui(ui.ctx(), &mut self.state);
+        if let Some(form) = &mut self.trainee_form
+            && form.ui(ui.ctx(), &mut self.state)
+        {
+            self.trainee_form = None;
+        }
         super::files::open_prompt_ui(ui.ctx(), &mut self.state);
         override_dialog_ui(ui.ctx(), &mut self.state);
         error_dialog_ui(ui.ctx(), &mut self.state);
@@ -182,6 +190,7 @@ impl App {
         let state = &mut self.state;
         let backups = &mut self.backups;
         let log = &mut self.log;
+        let trainee_form = &mut self.trainee_form;
         egui::MenuBar::new().ui(ui, |ui| {
             let writable = !state.is_read_only();
             ui.menu_button(state.t("Filer", "File"), |ui| {
@@ -263,6 +272,11 @@ impl App {
                     state.redo();
                 }
                 ui.separator();
+                let new_trainee = egui::Button::new(state.t("Ny uddannelseslæge…", "New trainee…"));
+                if ui.add_enabled(!state.is_read_only(), new_trainee).clicked() {
+                    ui.close();
+                    *trainee_form = Some(super::trainee_form::TraineeForm::new_trainee());
+                }
                 if ui
                     .button(state.t("Log (hvem, hvornår, hvad og hvorfor)…", "Log (who, when, what and why)…"))
                     .clicked()
@@ -420,7 +434,12 @@ pub fn import_boundaries(state: &mut AppState, path: &Path) {
 }
 
 /// The right panel: details of the selected practice or trainee, with its actions.
-fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState, place: &mut super::place::PlacePanel) {
+fn inspector_ui(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    place: &mut super::place::PlacePanel,
+    form: &mut Option<super::trainee_form::TraineeForm>,
+) {
     ui.heading(state.t("Detaljer", "Details"));
     ui.separator();
     match state.selection.clone() {
@@ -485,6 +504,9 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState, place: &mut super::plac
         Selection::Trainee(id) => {
             let Some(t) = state.data.trainee(&id).cloned() else { return };
             ui.strong(&t.name);
+            if ui.button(state.t("Redigér uddannelseslæge", "Edit trainee")).clicked() {
+                *form = Some(super::trainee_form::TraineeForm::edit(&t));
+            }
             egui::Grid::new("inspector_trainee").num_columns(2).show(ui, |ui| {
                 let rows: Vec<(&str, String)> = vec![
                     ("Id", t.id.clone()),

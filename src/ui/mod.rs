@@ -19,6 +19,7 @@ pub mod roster;
 pub mod rounds;
 pub mod scoring;
 pub mod state;
+pub mod trainee_form;
 
 pub use app::App;
 
