@@ -427,10 +427,8 @@ impl Command {
                     return Err(CommandError::Invalid(format!("a {} trainee needs a hospital unit", t.kind)));
                 }
             }
-            Command::RemoveTrainee { trainee } => {
-                if data.placement_of(&trainee.id).is_some() {
-                    return Err(CommandError::Invalid(format!("{} is placed; unplace first", trainee.id)));
-                }
+            Command::RemoveTrainee { trainee } if data.placement_of(&trainee.id).is_some() => {
+                return Err(CommandError::Invalid(format!("{} is placed; unplace first", trainee.id)));
             }
             Command::AddPause { pause } | Command::RemovePause { pause } => {
                 if data.practice(&pause.practice_id).is_none() {
