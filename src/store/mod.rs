@@ -671,12 +671,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes a new file's bulk data (the demo region) in one transaction. It is the file's
-    /// starting point, audited as final: it cannot be undone.
-    pub fn seed(&mut self, batch: &Batch) -> Result<BatchReport> {
+    /// Writes a new file's bulk data (the demo region), and its settings where given, in one
+    /// transaction. It is the file's starting point, audited as final: it cannot be undone.
+    pub fn seed(&mut self, batch: &Batch, settings: Option<&Settings>) -> Result<BatchReport> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = write_batch(&tx, batch)?;
+        if let Some(settings) = settings {
+            write_settings(&tx, settings)?;
+        }
         audit(&tx, &self.user, "seed", &batch.summary, None, None, "final", None)?;
         tx.commit()?;
         Ok(report)
