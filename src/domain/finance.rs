@@ -46,7 +46,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 
 use super::dates::{Period, YearMonth, danish};
-use super::model::{Dataset, Placement, Practice, Settings, Trainee, TraineeType, in_force};
+use super::model::{Dataset, Placement, Practice, Settings, Trainee, TraineeType};
 use super::money::Money;
 use super::region::{District, GODSTRUP};
 
@@ -132,6 +132,15 @@ impl Totals {
         self.region_share += line.region_share;
         self.honorarium += line.honorarium;
         self.pension += line.pension;
+    }
+
+    /// Adds other sums to these.
+    pub fn merge(&mut self, other: &Totals) {
+        self.basis += other.basis;
+        self.practice_share += other.practice_share;
+        self.region_share += other.region_share;
+        self.honorarium += other.honorarium;
+        self.pension += other.pension;
     }
 
     /// The sums of `lines`.
@@ -363,20 +372,66 @@ fn round_ratio(num: i128, den: i128) -> Money {
     Money(i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN }))
 }
 
-/// The dates inside which any rate used for this trainee changes: the cut points of segments.
-fn change_dates(settings: &Settings, trainee: &Trainee, out: &mut Vec<NaiveDate>) {
-    out.clear();
-    out.extend(settings.share_rates.iter().filter(|r| r.kind == trainee.kind).map(|r| r.valid_from));
-    if trainee.kind == TraineeType::Kbu {
-        out.extend(settings.honorarium.iter().map(|h| h.valid_from));
+/// The rates that bear on one trainee, each sorted by date, and the dates any of them changes
+/// (the cut points of segments): filled once per trainee and practice, so a line looks its rates
+/// up in a few rows instead of scanning every setting. The buffers are reused.
+#[derive(Default)]
+struct TraineeRates {
+    /// The scale step's rows; empty for a trainee with a personal salary.
+    salary: Vec<(NaiveDate, Money)>,
+    share: Vec<(NaiveDate, i64)>,
+    pension: Vec<(NaiveDate, i64)>,
+    /// KBU only.
+    honorarium: Vec<(NaiveDate, Money)>,
+    cuts: Vec<NaiveDate>,
+}
+
+/// The value in force on `day` of rows sorted by date: the latest from a date ≤ `day` (of equal
+/// dates the last, as `model::in_force` picks).
+fn rate_on<T: Copy>(rows: &[(NaiveDate, T)], day: NaiveDate) -> Option<T> {
+    rows.iter().rev().find(|(from, _)| *from <= day).map(|(_, v)| *v)
+}
+
+impl TraineeRates {
+    fn load(&mut self, settings: &Settings, trainee: &Trainee) {
+        self.salary.clear();
+        if trainee.monthly_salary.is_none() {
+            let step = salary_step_of(trainee);
+            self.salary.extend(
+                settings
+                    .salary_scale
+                    .iter()
+                    .filter(|s| s.step.eq_ignore_ascii_case(step))
+                    .map(|s| (s.valid_from, s.monthly)),
+            );
+        }
+        self.share.clear();
+        self.share.extend(
+            settings
+                .share_rates
+                .iter()
+                .filter(|r| r.kind == trainee.kind)
+                .map(|r| (r.valid_from, r.practice_basis_points)),
+        );
+        self.pension.clear();
+        self.pension.extend(settings.pension.iter().map(|p| (p.valid_from, p.basis_points)));
+        self.honorarium.clear();
+        if trainee.kind == TraineeType::Kbu {
+            self.honorarium.extend(settings.honorarium.iter().map(|h| (h.valid_from, h.value)));
+        }
+        // Stable sorts: of rows with the same date the last one stays the one in force.
+        self.salary.sort_by_key(|r| r.0);
+        self.share.sort_by_key(|r| r.0);
+        self.pension.sort_by_key(|r| r.0);
+        self.honorarium.sort_by_key(|r| r.0);
+        self.cuts.clear();
+        self.cuts.extend(self.salary.iter().map(|r| r.0));
+        self.cuts.extend(self.share.iter().map(|r| r.0));
+        self.cuts.extend(self.pension.iter().map(|r| r.0));
+        self.cuts.extend(self.honorarium.iter().map(|r| r.0));
+        self.cuts.sort_unstable();
+        self.cuts.dedup();
     }
-    out.extend(settings.pension.iter().map(|p| p.valid_from));
-    if trainee.monthly_salary.is_none() {
-        let step = salary_step_of(trainee);
-        out.extend(settings.salary_scale.iter().filter(|s| s.step.eq_ignore_ascii_case(step)).map(|s| s.valid_from));
-    }
-    out.sort_unstable();
-    out.dedup();
 }
 
 /// Merges inclusive day ranges that overlap or touch, in place, so no day counts twice.
@@ -435,6 +490,30 @@ impl LineGaps {
     }
 }
 
+/// The gaps of one trainee's lines at one practice, per kind of rate: the days and the lines.
+#[derive(Default)]
+struct TraineeGaps {
+    /// Salary, share, honorarium, pension.
+    slots: [(Option<Period>, u64); 4],
+    /// Lines with any gap.
+    lines: u64,
+}
+
+impl TraineeGaps {
+    fn record(&mut self, g: &LineGaps) {
+        if !g.any() {
+            return;
+        }
+        self.lines += 1;
+        for (slot, days) in self.slots.iter_mut().zip([g.salary, g.share, g.honorarium, g.pension]) {
+            if let Some(days) = days {
+                LineGaps::note(&mut slot.0, days);
+                slot.1 += 1;
+            }
+        }
+    }
+}
+
 /// The gaps seen so far, per key, with the trainees they touched.
 #[derive(Default)]
 struct GapLog<'a> {
@@ -444,31 +523,26 @@ struct GapLog<'a> {
 }
 
 impl<'a> GapLog<'a> {
-    fn record(&mut self, trainee: &'a Trainee, g: &LineGaps) {
-        if !g.any() {
+    /// Adds one trainee's gaps at one practice.
+    fn record(&mut self, trainee: &'a Trainee, g: &TraineeGaps) {
+        if g.lines == 0 {
             return;
         }
-        self.lines += 1;
+        self.lines += g.lines;
         self.trainees.insert(trainee.id.as_str());
-        if let Some(p) = g.salary {
-            self.add(RateKey::Salary(salary_step_of(trainee).to_ascii_lowercase()), p, trainee);
+        for (i, (days, lines)) in g.slots.iter().enumerate() {
+            let Some(days) = *days else { continue };
+            let key = match i {
+                0 => RateKey::Salary(salary_step_of(trainee).to_ascii_lowercase()),
+                1 => RateKey::Share(trainee.kind),
+                2 => RateKey::Honorarium,
+                _ => RateKey::Pension,
+            };
+            let e = self.by_key.entry(key).or_insert_with(|| (days, 0, HashSet::new()));
+            e.0 = Period::new(e.0.start.min(days.start), e.0.end.max(days.end));
+            e.1 += lines;
+            e.2.insert(trainee.id.as_str());
         }
-        if let Some(p) = g.share {
-            self.add(RateKey::Share(trainee.kind), p, trainee);
-        }
-        if let Some(p) = g.honorarium {
-            self.add(RateKey::Honorarium, p, trainee);
-        }
-        if let Some(p) = g.pension {
-            self.add(RateKey::Pension, p, trainee);
-        }
-    }
-
-    fn add(&mut self, key: RateKey, days: Period, trainee: &'a Trainee) {
-        let e = self.by_key.entry(key).or_insert_with(|| (days, 0, HashSet::new()));
-        e.0 = Period::new(e.0.start.min(days.start), e.0.end.max(days.end));
-        e.1 += 1;
-        e.2.insert(trainee.id.as_str());
     }
 
     fn finish(self, settings: &Settings, run: &mut FinanceRun) {
@@ -504,19 +578,16 @@ impl<'a> GapLog<'a> {
     }
 }
 
-/// Computes one line into `line` (its buffers reused) from the trainee's merged day ranges in one
-/// month, noting the days without a rate in `gaps`.
-#[allow(clippy::too_many_arguments)]
+/// Computes the amounts of one line into `line` (whose texts the caller has set) from the
+/// trainee's merged day ranges in one month, noting the days without a rate in `gaps`.
 fn price_into(
     line: &mut FinanceLine,
     gaps: &mut LineGaps,
-    settings: &Settings,
+    rates: &TraineeRates,
     trainee: &Trainee,
-    practice_id: &str,
-    district: Option<District>,
+    pension_in_split: bool,
     month: YearMonth,
     ranges: &[Period],
-    cuts: &[NaiveDate],
 ) {
     let days_in_month = i128::from(month.days());
     let mut days: u32 = 0;
@@ -526,24 +597,23 @@ fn price_into(
     let mut honorarium_sum: i128 = 0; // Σ honorarium_i × days_i
     let mut last_monthly = Money::ZERO;
     let kbu = trainee.kind == TraineeType::Kbu;
-    let step = salary_step_of(trainee);
     *gaps = LineGaps::default();
     for range in ranges {
-        for_each_segment(*range, cuts, |seg| {
+        for_each_segment(*range, &rates.cuts, |seg| {
             let seg_days = u32::try_from(seg.days()).unwrap_or(0);
             let d = i128::from(seg_days);
             let monthly = match trainee.monthly_salary {
                 Some(m) => m,
-                None => settings.salary_step(step, seg.start).unwrap_or_else(|| {
+                None => rate_on(&rates.salary, seg.start).unwrap_or_else(|| {
                     LineGaps::note(&mut gaps.salary, seg);
                     Money::ZERO
                 }),
             };
-            let bp = settings.share_rate_on(trainee.kind, seg.start).unwrap_or_else(|| {
+            let bp = rate_on(&rates.share, seg.start).unwrap_or_else(|| {
                 LineGaps::note(&mut gaps.share, seg);
                 0
             });
-            let pension_bp = settings.pension_basis_points_on(seg.start).unwrap_or_else(|| {
+            let pension_bp = rate_on(&rates.pension, seg.start).unwrap_or_else(|| {
                 LineGaps::note(&mut gaps.pension, seg);
                 0
             });
@@ -553,13 +623,10 @@ fn price_into(
             share_sum += weighted * i128::from(bp);
             pension_sum += weighted * i128::from(pension_bp);
             if kbu {
-                let h = match in_force(&settings.honorarium, seg.start) {
-                    Some(h) => *h,
-                    None => {
-                        LineGaps::note(&mut gaps.honorarium, seg);
-                        Money::ZERO
-                    }
-                };
+                let h = rate_on(&rates.honorarium, seg.start).unwrap_or_else(|| {
+                    LineGaps::note(&mut gaps.honorarium, seg);
+                    Money::ZERO
+                });
                 honorarium_sum += i128::from(h.ore()) * d;
             }
             last_monthly = monthly;
@@ -567,25 +634,21 @@ fn price_into(
     }
 
     let basis = round_ratio(salary_sum, days_in_month);
-    // The weighted rates applied to the rounded amounts; with one segment these are exactly
-    // round(basis × pension_bp ÷ 10 000) and round(base × bp ÷ 10 000).
-    let weighted_rate = |amount: Money, sum: i128| {
-        if salary_sum == 0 { Money::ZERO } else { round_ratio(i128::from(amount.ore()) * sum, salary_sum * 10_000) }
-    };
     // The pension's weighted rate, signs normalised so a negative salary (a correction) gets a
     // negative pension, as round(basis × bp ÷ 10 000) gives with one segment.
     let pension = match salary_sum.signum() {
         0 => Money::ZERO,
         sign => round_ratio(i128::from(basis.ore()) * pension_sum * sign, salary_sum * sign * 10_000),
     };
-    let split_base = if settings.pension_in_split { basis + pension } else { basis };
-    let practice_share = weighted_rate(split_base, share_sum);
-    line.trainee_id.clone_from(&trainee.id);
-    line.trainee_name.clone_from(&trainee.name);
-    line.practice_id.clear();
-    line.practice_id.push_str(practice_id);
+    let split_base = if pension_in_split { basis + pension } else { basis };
+    // The weighted share applied to the rounded base; with one segment this is exactly the
+    // contract's round(base × bp ÷ 10 000).
+    let practice_share = if salary_sum == 0 {
+        Money::ZERO
+    } else {
+        round_ratio(i128::from(split_base.ore()) * share_sum, salary_sum * 10_000)
+    };
     line.month = month;
-    line.kind = trainee.kind;
     line.days = days;
     line.monthly_salary = last_monthly;
     line.basis = basis;
@@ -593,10 +656,7 @@ fn price_into(
     line.region_share = split_base - practice_share;
     line.honorarium = round_ratio(honorarium_sum, days_in_month);
     line.pension = pension;
-    line.pension_in_split = settings.pension_in_split;
-    line.paid_out_by.clear();
-    line.paid_out_by.push_str(payer_of(trainee));
-    line.district = district;
+    line.pension_in_split = pension_in_split;
 }
 
 /// The placements that give lines in the window (their trainee exists, and they overlap it),
@@ -646,9 +706,11 @@ pub fn stream<S: LineSink>(
     // Buffers reused for every line.
     let mut line = FinanceLine::blank(from);
     let mut gaps = LineGaps::default();
-    let mut cuts: Vec<NaiveDate> = Vec::new();
+    let mut rates = TraineeRates::default();
     let mut spans: Vec<Period> = Vec::new();
     let mut ranges: Vec<Period> = Vec::new();
+    // Sums per payer, keyed by the payer's text in the data: added to once per trainee.
+    let mut payers: HashMap<&str, Totals> = HashMap::new();
 
     let mut i = 0;
     while i < placements.len() {
@@ -658,7 +720,10 @@ pub fn stream<S: LineSink>(
         let found = practices.get(practice_id).copied();
         let district = found.and_then(|p| data.region.municipality(&p.municipality)).map(|m| m.district);
         sink.practice_start(practice_id, found)?;
-        let mut totals = Totals::default();
+        line.practice_id.clear();
+        line.practice_id.push_str(practice_id);
+        line.district = district;
+        let mut practice_totals = Totals::default();
         let mut j = i;
         while j < end_of_practice {
             let trainee = placements[j].1;
@@ -666,7 +731,15 @@ pub fn stream<S: LineSink>(
                 .iter()
                 .position(|(p, _)| p.trainee_id != trainee.id)
                 .map_or(end_of_practice, |n| j + n);
-            change_dates(settings, trainee, &mut cuts);
+            rates.load(settings, trainee);
+            line.trainee_id.clone_from(&trainee.id);
+            line.trainee_name.clone_from(&trainee.name);
+            line.kind = trainee.kind;
+            let payer = payer_of(trainee);
+            line.paid_out_by.clear();
+            line.paid_out_by.push_str(payer);
+            let mut trainee_totals = Totals::default();
+            let mut trainee_gaps = TraineeGaps::default();
             spans.clear();
             spans.extend(
                 placements[j..end_of_trainee]
@@ -688,19 +761,25 @@ pub fn stream<S: LineSink>(
                     continue;
                 }
                 merge_ranges(&mut ranges);
-                price_into(&mut line, &mut gaps, settings, trainee, practice_id, district, month, &ranges, &cuts);
-                gap_log.record(trainee, &gaps);
-                totals.add(&line);
-                run.summary.add_line(&line);
+                price_into(&mut line, &mut gaps, &rates, trainee, settings.pension_in_split, month, &ranges);
+                trainee_gaps.record(&gaps);
+                trainee_totals.add(&line);
+                run.summary.per_month.entry(month).or_default().add(&line);
                 run.lines += 1;
                 sink.line(&line)?;
             }
+            gap_log.record(trainee, &trainee_gaps);
+            payers.entry(payer).or_default().merge(&trainee_totals);
+            practice_totals.merge(&trainee_totals);
             j = end_of_trainee;
         }
-        sink.practice_end(practice_id, &totals)?;
-        run.summary.per_practice.insert(practice_id.to_string(), totals);
+        sink.practice_end(practice_id, &practice_totals)?;
+        run.summary.per_district.entry(district).or_default().merge(&practice_totals);
+        run.summary.totals.merge(&practice_totals);
+        run.summary.per_practice.insert(practice_id.to_string(), practice_totals);
         i = end_of_practice;
     }
+    run.summary.per_payer = payers.into_iter().map(|(p, t)| (p.to_string(), t)).collect();
     gap_log.finish(settings, &mut run);
     Ok(run)
 }
@@ -751,6 +830,69 @@ pub fn summarize(lines: &[FinanceLine]) -> FinanceSummary {
 
 // ------------------------------------------------------------------------------------------------
 // Writers: each a LineSink that writes a line as it comes.
+
+/// The decimal digits of `n`: `digits[start..]`.
+fn decimal(mut n: u64) -> ([u8; 20], usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    (digits, i)
+}
+
+/// Appends `n` in decimal.
+fn push_u64(buf: &mut Vec<u8>, n: u64) {
+    let (digits, start) = decimal(n);
+    buf.extend_from_slice(&digits[start..]);
+}
+
+/// Appends an amount with two decimals and `mark`, no thousands separator: `-1234.56`.
+fn push_amount(buf: &mut Vec<u8>, m: Money, mark: u8) {
+    if m.ore() < 0 {
+        buf.push(b'-');
+    }
+    let a = m.ore().unsigned_abs();
+    push_u64(buf, a / 100);
+    buf.push(mark);
+    buf.push(b'0' + (a % 100 / 10) as u8);
+    buf.push(b'0' + (a % 10) as u8);
+}
+
+/// Appends `YYYY-MM`, as `YearMonth`'s `Display` writes it.
+fn push_month(buf: &mut Vec<u8>, m: YearMonth) {
+    if (0..10_000).contains(&m.year) {
+        let y = m.year as u32;
+        buf.extend_from_slice(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m.month / 10 % 10) as u8,
+            b'0' + (m.month % 10) as u8,
+        ]);
+    } else {
+        buf.extend_from_slice(m.to_string().as_bytes());
+    }
+}
+
+/// Appends a JSON string as serde_json writes it (the same escapes).
+fn push_json_str(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
+}
 
 /// A JSON string as serde_json writes it (the same escapes), without allocating for plain text.
 fn json_str(w: &mut dyn Write, s: &str) -> io::Result<()> {
@@ -814,12 +956,14 @@ fn json_totals(w: &mut dyn Write, indent: &str, t: &Totals, extra: &[(&str, &str
 pub struct JsonWriter<W: Write> {
     out: W,
     lines: u64,
+    /// One line's bytes, built before they are written.
+    buf: Vec<u8>,
 }
 
 impl<W: Write> JsonWriter<W> {
     pub fn new(mut out: W) -> io::Result<JsonWriter<W>> {
         out.write_all(b"{\n  \"lines\": [")?;
-        Ok(JsonWriter { out, lines: 0 })
+        Ok(JsonWriter { out, lines: 0, buf: Vec::with_capacity(512) })
     }
 
     /// Closes `lines` and writes the rollups of `run`; returns the writer.
@@ -853,28 +997,46 @@ impl<W: Write> JsonWriter<W> {
 impl<W: Write> LineSink for JsonWriter<W> {
     type Error = io::Error;
     fn line(&mut self, l: &FinanceLine) -> io::Result<()> {
-        let w: &mut dyn Write = &mut self.out;
-        w.write_all(if self.lines == 0 { b"\n    {\n" } else { b",\n    {\n" })?;
+        const I: &[u8] = b"      \"";
+        let b = &mut self.buf;
+        b.clear();
+        b.extend_from_slice(if self.lines == 0 { b"\n    {\n" } else { b",\n    {\n" });
         self.lines += 1;
-        let i = "      ";
-        json_amount(w, i, "basis", l.basis, true)?;
-        writeln!(w, "{i}\"days\": {},", l.days)?;
-        json_amount(w, i, "honorarium", l.honorarium, true)?;
-        writeln!(w, "{i}\"month\": \"{}\",", l.month)?;
-        write!(w, "{i}\"paid_out_by\": ")?;
-        json_str(w, &l.paid_out_by)?;
-        w.write_all(b",\n")?;
-        json_amount(w, i, "pension", l.pension, true)?;
-        write!(w, "{i}\"practice_id\": ")?;
-        json_str(w, &l.practice_id)?;
-        w.write_all(b",\n")?;
-        json_amount(w, i, "practice_share", l.practice_share, true)?;
-        json_amount(w, i, "region_share", l.region_share, true)?;
-        write!(w, "{i}\"trainee_id\": ")?;
-        json_str(w, &l.trainee_id)?;
-        w.write_all(b",\n")?;
-        writeln!(w, "{i}\"type\": \"{}\"", l.kind.key())?;
-        w.write_all(b"    }")
+        let amount = |b: &mut Vec<u8>, key: &[u8], m: Money| {
+            b.extend_from_slice(I);
+            b.extend_from_slice(key);
+            b.extend_from_slice(b"\": \"");
+            push_amount(b, m, b'.');
+            b.extend_from_slice(b"\",\n");
+        };
+        let text = |b: &mut Vec<u8>, key: &[u8], v: &str| {
+            b.extend_from_slice(I);
+            b.extend_from_slice(key);
+            b.extend_from_slice(b"\": ");
+            push_json_str(b, v);
+            b.extend_from_slice(b",\n");
+        };
+        amount(b, b"basis", l.basis);
+        b.extend_from_slice(I);
+        b.extend_from_slice(b"days\": ");
+        push_u64(b, u64::from(l.days));
+        b.extend_from_slice(b",\n");
+        amount(b, b"honorarium", l.honorarium);
+        b.extend_from_slice(I);
+        b.extend_from_slice(b"month\": \"");
+        push_month(b, l.month);
+        b.extend_from_slice(b"\",\n");
+        text(b, b"paid_out_by", &l.paid_out_by);
+        amount(b, b"pension", l.pension);
+        text(b, b"practice_id", &l.practice_id);
+        amount(b, b"practice_share", l.practice_share);
+        amount(b, b"region_share", l.region_share);
+        text(b, b"trainee_id", &l.trainee_id);
+        b.extend_from_slice(I);
+        b.extend_from_slice(b"type\": \"");
+        b.extend_from_slice(l.kind.key().as_bytes());
+        b.extend_from_slice(b"\"\n    }");
+        self.out.write_all(b)
     }
 }
 
@@ -913,14 +1075,16 @@ pub fn formula_unsafe(text: &str) -> &str {
     }
 }
 
-/// A text cell for the finance CSV: formula-safe, and quoted when it holds the separator, a quote
-/// or a line break.
-fn csv_field(w: &mut dyn Write, text: &str) -> io::Result<()> {
+/// Appends a text cell of the finance CSV: formula-safe, and quoted when it holds the separator,
+/// a quote or a line break.
+fn push_csv_field(buf: &mut Vec<u8>, text: &str) {
     let text = formula_safe(text);
     if text.contains([';', '"', '\n', '\r']) {
-        write!(w, "\"{}\"", text.replace('"', "\"\""))
+        buf.push(b'"');
+        buf.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        buf.push(b'"');
     } else {
-        w.write_all(text.as_bytes())
+        buf.extend_from_slice(text.as_bytes());
     }
 }
 
@@ -928,13 +1092,15 @@ fn csv_field(w: &mut dyn Write, text: &str) -> io::Result<()> {
 /// written as the lines come. The caller writes the BOM (CONTRACT.md "CSV files").
 pub struct CsvWriter<W: Write> {
     out: W,
+    /// One row's bytes, built before they are written.
+    buf: Vec<u8>,
 }
 
 impl<W: Write> CsvWriter<W> {
     pub fn new(mut out: W) -> io::Result<CsvWriter<W>> {
         out.write_all(CSV_COLUMNS.join(";").as_bytes())?;
         out.write_all(b"\n")?;
-        Ok(CsvWriter { out })
+        Ok(CsvWriter { out, buf: Vec::with_capacity(256) })
     }
 
     pub fn finish(mut self) -> io::Result<W> {
@@ -946,17 +1112,25 @@ impl<W: Write> CsvWriter<W> {
 impl<W: Write> LineSink for CsvWriter<W> {
     type Error = io::Error;
     fn line(&mut self, l: &FinanceLine) -> io::Result<()> {
-        let w: &mut dyn Write = &mut self.out;
-        csv_field(w, &l.trainee_id)?;
-        w.write_all(b";")?;
-        csv_field(w, &l.practice_id)?;
-        write!(w, ";{};{};{};", l.month, l.kind.key(), l.days)?;
+        let b = &mut self.buf;
+        b.clear();
+        push_csv_field(b, &l.trainee_id);
+        b.push(b';');
+        push_csv_field(b, &l.practice_id);
+        b.push(b';');
+        push_month(b, l.month);
+        b.push(b';');
+        b.extend_from_slice(l.kind.key().as_bytes());
+        b.push(b';');
+        push_u64(b, u64::from(l.days));
+        b.push(b';');
         for m in [l.basis, l.practice_share, l.region_share, l.honorarium, l.pension] {
-            plain_amount(w, m, ',')?;
-            w.write_all(b";")?;
+            push_amount(b, m, b',');
+            b.push(b';');
         }
-        csv_field(w, &l.paid_out_by)?;
-        w.write_all(b"\n")
+        push_csv_field(b, &l.paid_out_by);
+        b.push(b'\n');
+        self.out.write_all(b)
     }
 }
 
@@ -972,6 +1146,44 @@ pub fn to_csv(lines: &[FinanceLine]) -> String {
     // Writing into a Vec cannot fail.
     debug_assert!(written.is_ok());
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `text` cut (with `…`) or padded to `width` characters, as [`cell`] writes it.
+fn push_cell(buf: &mut Vec<u8>, text: &str, width: usize) {
+    let n = text.chars().count();
+    if n > width {
+        let cut = text.char_indices().nth(width.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+        buf.extend_from_slice(&text.as_bytes()[..cut]);
+        buf.extend_from_slice("…".as_bytes());
+    } else {
+        buf.extend_from_slice(text.as_bytes());
+        buf.resize(buf.len() + (width - n), b' ');
+    }
+}
+
+/// Appends ASCII `text` right-aligned in `width` characters.
+fn push_right(buf: &mut Vec<u8>, text: &[u8], width: usize) {
+    buf.resize(buf.len() + width.saturating_sub(text.len()), b' ');
+    buf.extend_from_slice(text);
+}
+
+/// Appends an amount in Danish form without the currency: `-1.234,56` (as `Money::to_danish`).
+fn push_danish(buf: &mut Vec<u8>, m: Money) {
+    if m.ore() < 0 {
+        buf.push(b'-');
+    }
+    let a = m.ore().unsigned_abs();
+    let (all, start) = decimal(a / 100);
+    let digits = &all[start..];
+    for (i, d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            buf.push(b'.');
+        }
+        buf.push(*d);
+    }
+    buf.push(b',');
+    buf.push(b'0' + (a % 100 / 10) as u8);
+    buf.push(b'0' + (a % 10) as u8);
 }
 
 /// Writes `text` cut or padded to `width` characters (left-aligned).
@@ -1008,6 +1220,9 @@ fn totals_row(w: &mut dyn Write, label: &str, t: &Totals) -> io::Result<()> {
 pub struct TextWriter<W: Write> {
     out: W,
     header: String,
+    /// One row's bytes, and one amount's, built before they are written.
+    buf: Vec<u8>,
+    amount: Vec<u8>,
 }
 
 impl<W: Write> TextWriter<W> {
@@ -1028,7 +1243,12 @@ impl<W: Write> TextWriter<W> {
             }
             h.write_all("  Udbetales af\n".as_bytes())
         })();
-        TextWriter { out, header: String::from_utf8(header).unwrap_or_default() }
+        TextWriter {
+            out,
+            header: String::from_utf8(header).unwrap_or_default(),
+            buf: Vec::with_capacity(256),
+            amount: Vec::with_capacity(24),
+        }
     }
 
     /// Writes the region's totals and the payers (or that there were no lines).
@@ -1059,17 +1279,27 @@ impl<W: Write> LineSink for TextWriter<W> {
     }
 
     fn line(&mut self, l: &FinanceLine) -> io::Result<()> {
-        let w: &mut dyn Write = &mut self.out;
-        cell(w, &l.trainee_name, 26)?;
-        w.write_all(b" ")?;
-        cell(w, l.kind.danish(), 22)?;
-        write!(w, " {} ", l.month)?;
-        num(w, &l.days.to_string(), 4)?;
+        let b = &mut self.buf;
+        b.clear();
+        push_cell(b, &l.trainee_name, 26);
+        b.push(b' ');
+        push_cell(b, l.kind.danish(), 22);
+        b.push(b' ');
+        push_month(b, l.month);
+        b.push(b' ');
+        self.amount.clear();
+        push_u64(&mut self.amount, u64::from(l.days));
+        push_right(b, &self.amount, 4);
         for m in [l.basis, l.practice_share, l.region_share, l.honorarium, l.pension] {
-            w.write_all(b" ")?;
-            num(w, &m.to_danish(), TEXT_W)?;
+            b.push(b' ');
+            self.amount.clear();
+            push_danish(&mut self.amount, m);
+            push_right(b, &self.amount, TEXT_W);
         }
-        writeln!(w, "  {}", l.paid_out_by)
+        b.extend_from_slice(b"  ");
+        b.extend_from_slice(l.paid_out_by.as_bytes());
+        b.push(b'\n');
+        self.out.write_all(b)
     }
 
     fn practice_end(&mut self, _practice_id: &str, t: &Totals) -> io::Result<()> {
@@ -1889,6 +2119,37 @@ mod tests {
         let by_payer: Money = s.per_payer.values().map(|t| t.basis).sum();
         let by_district: Money = s.per_district.values().map(|t| t.basis).sum();
         assert_eq!([by_practice, by_month, by_payer, by_district], [s.totals.basis; 4]);
+    }
+
+    #[test]
+    fn the_writers_number_formats_agree_with_money_and_months() {
+        let mut rng = Lcg(16);
+        let mut values: Vec<i64> = vec![0, 1, -1, 99, 100, -100, 12_345_678, i64::MAX, i64::MIN + 1];
+        values.extend((0..5_000).map(|_| rng.next(4_000_000_000) as i64 - 2_000_000_000));
+        for v in values {
+            let m = Money(v);
+            let mut b = Vec::new();
+            push_danish(&mut b, m);
+            assert_eq!(String::from_utf8(b).expect("ascii"), m.to_danish(), "{v}");
+            let mut b = Vec::new();
+            push_amount(&mut b, m, b'.');
+            assert_eq!(String::from_utf8(b).expect("ascii"), m.to_json_string(), "{v}");
+            let mut b = Vec::new();
+            push_amount(&mut b, m, b',');
+            assert_eq!(String::from_utf8(b).expect("ascii"), m.to_csv_string(), "{v}");
+        }
+        for (y, mo) in [(2026, 1), (999, 12), (2015, 10), (1, 1), (9999, 12)] {
+            let mut b = Vec::new();
+            push_month(&mut b, ym(y, mo));
+            assert_eq!(String::from_utf8(b).expect("ascii"), ym(y, mo).to_string());
+        }
+        for (text, width) in [("Åse Ærø Øster", 5), ("Åse", 5), ("", 3), ("abcdef", 6), ("abcdefg", 6)] {
+            let mut b = Vec::new();
+            push_cell(&mut b, text, width);
+            let mut w = Vec::new();
+            cell(&mut w, text, width).expect("write");
+            assert_eq!(b, w, "{text:?}");
+        }
     }
 
     #[test]
