@@ -6,7 +6,10 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::domain::model::{Dataset, Pause, Placement, Practice, Setting, Trainee, TraineeType};
+use crate::domain::model::{
+    Dataset, Dated, Pause, PensionRate, Placement, Practice, SalaryStep, Setting, Settings, ShareRate, Trainee,
+    TraineeType,
+};
 use crate::domain::money::Money;
 use crate::domain::region::{District, Region};
 use crate::store::{Batch, BatchReport, Store, StoreError};
@@ -552,6 +555,8 @@ pub fn generate(params: &DemoParams) -> Dataset {
         data.trainees.push(t);
     }
     data.trainees.sort_by(|a, b| a.id.cmp(&b.id));
+    // The shipped rates reach back to 2015; an older history gets the earliest rates carried back.
+    carry_rates_back(&mut data.settings, history_start);
     data
 }
 
@@ -565,5 +570,48 @@ pub fn store_demo(store: &mut Store, data: &Dataset) -> Result<BatchReport, Stor
         update: false,
         summary: "demo region".to_string(),
     };
-    store.seed(&batch)
+    store.seed(&batch, Some(&data.settings))
+}
+
+/// Carries every dated rate (salary scale steps, shares, honorarium, pension) back to `first`
+/// where it starts later, so the demo's history is priced from its first day. Each row added is
+/// the earliest row's value, and its source says so: it is no public figure.
+fn carry_rates_back(settings: &mut Settings, first: NaiveDate) {
+    let note = |source: &str| {
+        format!(
+            "demo only: the rate below carried back unchanged to the demo's first year, not a public figure ({source})"
+        )
+    };
+    let mut steps: Vec<String> = settings.salary_scale.iter().map(|s| s.step.to_ascii_lowercase()).collect();
+    steps.sort();
+    steps.dedup();
+    for step in steps {
+        let earliest = settings
+            .salary_scale
+            .iter()
+            .filter(|s| s.step.eq_ignore_ascii_case(&step))
+            .min_by_key(|s| s.valid_from)
+            .cloned();
+        if let Some(e) = earliest.filter(|e| e.valid_from > first) {
+            let source = note(&e.source);
+            settings.salary_scale.push(SalaryStep { valid_from: first, source, ..e });
+        }
+    }
+    for kind in TraineeType::ALL {
+        let earliest = settings.share_rates.iter().filter(|r| r.kind == kind).min_by_key(|r| r.valid_from).cloned();
+        if let Some(e) = earliest.filter(|e| e.valid_from > first) {
+            settings.share_rates.push(ShareRate { valid_from: first, ..e });
+        }
+    }
+    if let Some(e) = settings.honorarium.iter().min_by_key(|h| h.valid_from).cloned().filter(|e| e.valid_from > first) {
+        settings.honorarium.push(Dated { valid_from: first, ..e });
+    }
+    if let Some(e) = settings.pension.iter().min_by_key(|p| p.valid_from).cloned().filter(|e| e.valid_from > first) {
+        let source = note(&e.source);
+        settings.pension.push(PensionRate { valid_from: first, source, ..e });
+    }
+    settings.salary_scale.sort_by(|a, b| (a.step.as_str(), a.valid_from).cmp(&(b.step.as_str(), b.valid_from)));
+    settings.share_rates.sort_by_key(|r| (r.kind.key(), r.valid_from));
+    settings.honorarium.sort_by_key(|h| h.valid_from);
+    settings.pension.sort_by_key(|p| p.valid_from);
 }

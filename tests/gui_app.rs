@@ -284,6 +284,52 @@ fn a_finance_period_shows_the_same_totals_as_the_engine_on_the_database() {
 }
 
 #[test]
+fn the_finance_tab_gives_one_notice_for_days_without_a_salary_and_holds_only_the_selected_practices_lines() {
+    use tutorfordeling::domain::command::Command;
+    use tutorfordeling::domain::model::SalaryStep;
+    use tutorfordeling::domain::money::Money;
+    use tutorfordeling::ui::state::Selection;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    // The laege1 scale starts on 1 March 2026: the KBU, intro and phase-1 lines before that
+    // carry no salary.
+    {
+        let mut store = Store::open(&db).expect("open");
+        let data = store.load().expect("load");
+        let mut s = data.settings.clone();
+        s.salary_scale.retain(|r| r.step != "laege1");
+        s.salary_scale.push(SalaryStep {
+            step: "laege1".into(),
+            valid_from: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"),
+            monthly: Money::from_dkk(35_788),
+            source: "test".into(),
+        });
+        store.execute(&Command::set_settings(&data, s)).expect("settings");
+    }
+    let mut h = harness(&db);
+    h.get_by_label("Økonomi").click();
+    h.run_ok();
+    // The whole of 2026 (the demo's today is in 2026): one notice, one line for laege1.
+    let run = h.state().finance.run().expect("computed").clone();
+    assert_eq!(run.gaps.len(), 1, "{:?}", run.gaps);
+    assert!(run.gaps[0].lines > 0);
+    h.get_by_label_contains("lønskalaen for laege1 begynder 01-03-2026");
+    h.get_by_label_contains("Tilføj tidligere satser under");
+    assert!(h.state().finance.held_lines().is_empty(), "no practice selected: no lines held");
+    // Selecting a practice holds its lines, and only its.
+    let data = load(&db);
+    let from = YearMonth::parse("2026-01").expect("month");
+    let to = YearMonth::parse("2026-12").expect("month");
+    let practice = run.summary.per_practice.keys().next().expect("a practice with lines").clone();
+    h.state_mut().state.selection = Selection::Practice(practice.clone());
+    h.run_ok();
+    let held = h.state().finance.held_lines().to_vec();
+    assert_eq!(held, finance_lines(&data, from, to, Some(&practice)));
+    assert!(!held.is_empty() && held.iter().all(|l| l.practice_id == practice));
+    h.get_by_label_contains(&format!("({practice}): {} linjer", held.len()));
+}
+
+#[test]
 fn switching_the_language_relabels_the_window_and_leaves_the_database_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = demo_db(dir.path());

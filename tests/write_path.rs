@@ -183,9 +183,9 @@ fn the_desk_reloaded_everything_now_replaying_the_change_feed_gives_the_same_dat
         },
     )
     .expect("pause");
-    ops::settings::set(&mut other, "salary.laege1", "40000", chrono::NaiveDate::from_ymd_opt(2026, 11, 1))
+    ops::settings::set(&mut other, "salary.laege1", "40000", chrono::NaiveDate::from_ymd_opt(2026, 11, 1), "")
         .expect("set");
-    ops::settings::set(&mut other, "threatened.Horsens", "ja", None).expect("threatened");
+    ops::settings::set(&mut other, "threatened.Horsens", "ja", None, "").expect("threatened");
     ops::unplace(&mut other, "EX-F2").expect("unplace");
     other.undo(Who::Me).expect("undo the unplace");
     let changes = desk.changes_since(&mut feed).expect("feed");
@@ -320,7 +320,11 @@ fn settings_set_with_from_keeps_the_old_value_before_that_date() {
     let day = |m| chrono::NaiveDate::from_ymd_opt(2026, m, 1).expect("date");
     assert_eq!(s.salary_step("laege1", day(11)).map(|m| m.ore()), Some(4_000_000));
     assert_eq!(s.salary_step("laege1", day(10)).map(|m| m.ore()), Some(3_578_800));
-    let out = dir.run(&["settings", "set", "--db", db_s, "pension", "20", "--from", "2026-01-01"]);
+    // The pension is dated too now (it was refused with exit 2 here before).
+    dir.ok(&["settings", "set", "--db", db_s, "pension", "19,36", "--from", "2025-04-01"]);
+    let s = Store::open(&db).expect("open").load().expect("load").settings;
+    assert_eq!(s.pension_basis_points_on(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).expect("date")), Some(1936));
+    let out = dir.run(&["settings", "set", "--db", db_s, "idle_months", "20", "--from", "2026-01-01"]);
     assert_eq!(out.status.code(), Some(2), "an undated key refuses --from: {}", stderr(&out));
 }
 

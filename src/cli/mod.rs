@@ -500,8 +500,9 @@ pub enum SettingsCmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// KEY is one of: salary.<step>, share.<type>, honorarium, pension, h6.overlap_days,
-    /// capacity_per_tutor, lookback_years, idle_months, weight.<t1|t2|p1..p7>, threatened.<municipality>.
+    /// KEY is one of: salary.<step>, share.<type>, honorarium, pension (these four are dated:
+    /// --from), h6.overlap_days, capacity_per_tutor, lookback_years, idle_months,
+    /// weight.<t1|t2|p1..p7>, threatened.<municipality>.
     Set {
         #[arg(long)]
         db: PathBuf,
@@ -510,6 +511,10 @@ pub enum SettingsCmd {
         /// The first day the new value applies (dated keys); earlier months keep the old value.
         #[arg(long)]
         from: Option<String>,
+        /// Where a salary-scale or pension figure comes from (a pay table, an agreement);
+        /// default: "settings set on <today>".
+        #[arg(long)]
+        source: Option<String>,
     },
 }
 
@@ -779,9 +784,10 @@ pub fn run(cmd: Cmd) -> CliResult {
             let shown = ops::settings::show(&open_store(&db)?)?;
             if format == Format::Json { print_json(&shown) } else { crate::report::settings::write_text(&shown) }
         }
-        Cmd::Settings { action: SettingsCmd::Set { db, key, value, from } } => {
+        Cmd::Settings { action: SettingsCmd::Set { db, key, value, from, source } } => {
             let from = from.map(|s| arg_date("--from", &s)).transpose()?;
-            ops::settings::set(&mut open_store(&db)?, &key, &value, from)?;
+            let source = source.unwrap_or_else(|| format!("settings set on {}", today()));
+            ops::settings::set(&mut open_store(&db)?, &key, &value, from, &source)?;
             print_out(&format!("{key} = {value}{}\n", from.map(|d| format!(" from {d}")).unwrap_or_default()))?;
             Ok(())
         }

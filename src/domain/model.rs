@@ -321,6 +321,19 @@ pub struct SalaryStep {
     pub step: String,
     pub valid_from: NaiveDate,
     pub monthly: Money,
+    /// Where the figure comes from (a public pay table, an estimate and how it was made, or who
+    /// entered it). Files written before this field existed load with an empty source.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// The pension rate in force from a date, in hundredths of a percent (1936 = 19.36 %).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PensionRate {
+    pub valid_from: NaiveDate,
+    pub basis_points: i64,
+    #[serde(default)]
+    pub source: String,
 }
 
 /// The practice's share of the salary for a type, in hundredths of a percent (3200 = 32 %).
@@ -362,7 +375,11 @@ impl Default for Weights {
 }
 
 /// Everything the region can tune. Defaults are DOMAIN.md's.
+///
+/// Read through [`SettingsFile`], so files written by older versions still load: their single
+/// undated `pension_basis_points` becomes a pension history of one rate for every day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "SettingsFile")]
 pub struct Settings {
     /// Rule H6: the allowed overlap of two phase-3 trainees, in days (2 months = 61).
     pub phase3_overlap_days: i64,
@@ -378,24 +395,190 @@ pub struct Settings {
     /// The KBU tutor honorarium for a whole month.
     pub honorarium: Vec<Dated<Money>>,
     pub salary_scale: Vec<SalaryStep>,
-    /// Pension, in hundredths of a percent (1936 = 19.36 %); shown apart, outside the split
-    /// unless `pension_in_split`.
-    pub pension_basis_points: i64,
+    /// Pension, dated; shown apart, outside the split unless `pension_in_split`.
+    pub pension: Vec<PensionRate>,
     pub pension_in_split: bool,
 }
 
-/// The date from which the shipped rates apply.
+/// The settings as stored, old and new shapes alike (see [`Settings`]).
+#[derive(Deserialize)]
+struct SettingsFile {
+    phase3_overlap_days: i64,
+    capacity_per_tutor: u32,
+    lookback_years: u32,
+    idle_months: u32,
+    weights: Weights,
+    share_rates: Vec<ShareRate>,
+    honorarium: Vec<Dated<Money>>,
+    salary_scale: Vec<SalaryStep>,
+    #[serde(default)]
+    pension: Option<Vec<PensionRate>>,
+    /// Before the pension had a history: one rate for all days.
+    #[serde(default)]
+    pension_basis_points: Option<i64>,
+    pension_in_split: bool,
+}
+
+impl From<SettingsFile> for Settings {
+    fn from(f: SettingsFile) -> Settings {
+        let pension = match (f.pension, f.pension_basis_points) {
+            (Some(history), _) => history,
+            (None, Some(bp)) => vec![PensionRate {
+                valid_from: always_from(),
+                basis_points: bp,
+                source: "from an older file: one rate for every day".to_string(),
+            }],
+            (None, None) => Settings::default().pension,
+        };
+        Settings {
+            phase3_overlap_days: f.phase3_overlap_days,
+            capacity_per_tutor: f.capacity_per_tutor,
+            lookback_years: f.lookback_years,
+            idle_months: f.idle_months,
+            weights: f.weights,
+            share_rates: f.share_rates,
+            honorarium: f.honorarium,
+            salary_scale: f.salary_scale,
+            pension,
+            pension_in_split: f.pension_in_split,
+        }
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    // Only called with constant, valid dates.
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+/// The first day the shipped rates cover (shares, honorarium, salary scale, pension): the start
+/// of the oldest year of placement history a new file or the demo is expected to hold.
 pub fn default_valid_from() -> NaiveDate {
-    // Proven valid constant date.
-    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN)
+    date(2015, 1, 1)
+}
+
+/// The `valid_from` of a value that holds for every day (a setting changed without `--from`).
+pub fn always_from() -> NaiveDate {
+    date(1900, 1, 1)
+}
+
+/// The pay-regulation factors (reguleringsprocent, 31.3.2018 level, in millionths) the default
+/// scale is carried back with. The public figures they come from are named in each row's source.
+pub const REGULATION_FACTORS: [((i32, u32), i64); 6] = [
+    ((2015, 1), 980_428),
+    ((2018, 4), 1_011_000),
+    ((2020, 4), 1_049_075),
+    ((2022, 4), 1_076_586),
+    ((2023, 10), 1_097_220),
+    ((2024, 4), 1_141_109),
+];
+
+const F2015: &str = "0,980428 = the KTO factor of 1 Jan 2016, 1,317798 (31.3.2000 level; Albertslund Kommune, \
+'Omregning af løntillæg'), ÷ 1,344105 (31.3.2000 → 31.3.2018 level; Yngre Læger, laeger.dk); no factor for 2015 was \
+found, so 2015 uses that of 1 Jan 2016";
+const F2018: &str =
+    "1,011000 = the factor of 1 Apr 2018, 1,358890 (31.3.2000 level; Overlægeforeningen, laeger.dk), ÷ 1,344105";
+const F2022: &str = "1,076586 interpolates the factor of 1 Apr 2022 (not found) between 1,049075 (1 Apr 2020) and \
+1,09722 (1 Oct 2023)";
+const F2023: &str = "1,09722 = the factor of 1 Oct 2023 (31.3.2018 level; Overlægeforeningen, laeger.dk, 'Cheflæger')";
+
+/// The default salary scale (DOMAIN.md §5) with its history back to 2015, each row with its
+/// source. `laege1` and `laege2` are the public basic pay of 1 Apr 2020 (Yngre Læger's pay table),
+/// carried to the other dates with [`REGULATION_FACTORS`] (amount × factor ÷ 1,049075, rounded
+/// to whole kroner as DOMAIN.md does); `praksisamanuens` is PLO's figure of 1 Apr 2022, carried
+/// back the same way. The figures of DOMAIN.md stay the current ones: no later regulation is
+/// added. `model::tests::the_default_scale_follows_its_factors` recomputes every row.
+pub fn default_salary_scale() -> Vec<SalaryStep> {
+    let estimate = |anchor: &str, factor: &str, f: &str| format!("estimate: {anchor} × {factor} ÷ {f}");
+    let rows: Vec<(&str, (i32, u32), i64, String)> = vec![
+        ("laege1", (2015, 1), 3_074_900, estimate("32.901,50 (trin 1, 1 Apr 2020)", F2015, "1,049075")),
+        ("laege1", (2018, 4), 3_170_700, estimate("32.901,50 (trin 1, 1 Apr 2020)", F2018, "1,049075")),
+        (
+            "laege1",
+            (2020, 4),
+            3_290_150,
+            "public: grundløn trin 1 on 1 Apr 2020, reguleringsprocent 4,9075 (Yngre Læger, laeger.dk, \
+'Yngre Læger i regionerne – løn')"
+                .to_string(),
+        ),
+        ("laege1", (2023, 10), 3_441_100, estimate("32.901,50 (trin 1, 1 Apr 2020)", F2023, "1,049075")),
+        (
+            "laege1",
+            (2024, 4),
+            3_578_800,
+            "DOMAIN.md §5: estimate, 32.901,50 on 1 Apr 2020 × 1,141109 ÷ 1,049075 (the factors of Apr 2024 \
+and Apr 2020)"
+                .to_string(),
+        ),
+        ("laege2", (2015, 1), 3_360_400, estimate("35.956,67 (trin 2, 1 Apr 2020)", F2015, "1,049075")),
+        ("laege2", (2018, 4), 3_465_200, estimate("35.956,67 (trin 2, 1 Apr 2020)", F2018, "1,049075")),
+        (
+            "laege2",
+            (2020, 4),
+            3_595_667,
+            "public: grundløn trin 2 on 1 Apr 2020, reguleringsprocent 4,9075 (Yngre Læger, laeger.dk, \
+'Yngre Læger i regionerne – løn')"
+                .to_string(),
+        ),
+        ("laege2", (2023, 10), 3_760_700, estimate("35.956,67 (trin 2, 1 Apr 2020)", F2023, "1,049075")),
+        (
+            "laege2",
+            (2024, 4),
+            3_911_100,
+            "DOMAIN.md §5: estimate, 35.956,67 on 1 Apr 2020 × 1,141109 ÷ 1,049075".to_string(),
+        ),
+        ("praksisamanuens", (2015, 1), 4_666_700, estimate("51.244 (PLO, 1 Apr 2022)", F2015, F2022)),
+        ("praksisamanuens", (2018, 4), 4_812_200, estimate("51.244 (PLO, 1 Apr 2022)", F2018, F2022)),
+        (
+            "praksisamanuens",
+            (2020, 4),
+            4_993_500,
+            estimate("51.244 (PLO, 1 Apr 2022)", "1,049075 (1 Apr 2020, Yngre Læger, laeger.dk)", F2022),
+        ),
+        (
+            "praksisamanuens",
+            (2022, 4),
+            5_124_400,
+            "DOMAIN.md §5: the monthly pay on 1 Apr 2022 stated by PLO, including the general-practice \
+supplement"
+                .to_string(),
+        ),
+    ];
+    rows.into_iter()
+        .map(|(step, (y, m), ore, source)| SalaryStep {
+            step: step.to_string(),
+            valid_from: date(y, m, 1),
+            monthly: Money(ore),
+            source,
+        })
+        .collect()
+}
+
+/// The default pension history: the percentage of the pay for trainees in the regions.
+pub fn default_pension() -> Vec<PensionRate> {
+    vec![
+        PensionRate {
+            valid_from: default_valid_from(),
+            basis_points: 1685,
+            source: "16,85 %: Yngre Læger's pay table of 1 Apr 2020 (pension 66.527 of 394.818 a year) and OK21 ('from 16,85 to 17,25'); used back to 2015 unverified".to_string(),
+        },
+        PensionRate {
+            valid_from: date(2022, 4, 1),
+            basis_points: 1725,
+            source: "17,25 % from 1 Apr 2022: OK21 (Yngre Læger, laeger.dk, 26 Mar 2021)".to_string(),
+        },
+        PensionRate {
+            valid_from: date(2025, 4, 1),
+            basis_points: 1936,
+            source: "19,36 % from 1 Apr 2025: OK24 for trainees in the regions (DOMAIN.md §5; Yngre Læger, laeger.dk)"
+                .to_string(),
+        },
+    ]
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         let from = default_valid_from();
         let pct = |kind, bp| ShareRate { kind, valid_from: from, practice_basis_points: bp };
-        let step =
-            |name: &str, dkk| SalaryStep { step: name.to_string(), valid_from: from, monthly: Money::from_dkk(dkk) };
         Settings {
             phase3_overlap_days: 61,
             capacity_per_tutor: 1,
@@ -411,21 +594,27 @@ impl Default for Settings {
                 pct(TraineeType::Other, 3200),
             ],
             honorarium: vec![Dated { valid_from: from, value: Money::from_dkk(6000) }],
-            salary_scale: vec![step("laege1", 35_788), step("laege2", 39_111), step("praksisamanuens", 51_244)],
-            pension_basis_points: 1936,
+            salary_scale: default_salary_scale(),
+            pension: default_pension(),
             pension_in_split: false,
         }
     }
 }
 
 impl Settings {
-    /// The practice's share in hundredths of a percent for `kind` on `day`.
+    /// The practice's share in hundredths of a percent for `kind` on `day`; 0 where no rate is
+    /// in force (see [`Settings::share_rate_on`]).
     pub fn practice_basis_points(&self, kind: TraineeType, day: NaiveDate) -> i64 {
+        self.share_rate_on(kind, day).unwrap_or(0)
+    }
+
+    /// The practice's share for `kind` on `day`, if a rate is in force.
+    pub fn share_rate_on(&self, kind: TraineeType, day: NaiveDate) -> Option<i64> {
         self.share_rates
             .iter()
             .filter(|r| r.kind == kind && r.valid_from <= day)
             .max_by_key(|r| r.valid_from)
-            .map_or(0, |r| r.practice_basis_points)
+            .map(|r| r.practice_basis_points)
     }
 
     /// The monthly salary of a scale step on `day`.
@@ -448,6 +637,11 @@ impl Settings {
     /// The KBU honorarium for a whole month on `day`.
     pub fn honorarium_on(&self, day: NaiveDate) -> Money {
         in_force(&self.honorarium, day).copied().unwrap_or(Money::ZERO)
+    }
+
+    /// The pension rate in hundredths of a percent on `day`, if one is in force.
+    pub fn pension_basis_points_on(&self, day: NaiveDate) -> Option<i64> {
+        self.pension.iter().filter(|p| p.valid_from <= day).max_by_key(|p| p.valid_from).map(|p| p.basis_points)
     }
 }
 
@@ -511,4 +705,93 @@ pub struct BoundaryRing {
     pub ring: u32,
     /// `[lon, lat]` pairs, WGS84.
     pub coords: Vec<[f64; 2]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    /// The settings JSON of a file written before the pension had a history and the scale rows a
+    /// source (schema of 2026-11, as `demo` stored it then).
+    const OLD_SETTINGS_JSON: &str = r#"{"phase3_overlap_days":61,"capacity_per_tutor":1,"lookback_years":5,"idle_months":24,"weights":{"t1_organisation_variety":10.0,"t2_patient_variety":8.0,"p1_load_per_tutor":20.0,"p2_type_mix":8.0,"p3_wishes":15.0,"p4_tutor_quality":6.0,"p5_threatened_area":10.0,"p6_dependency":8.0,"p7_room_for_general":10.0},"share_rates":[{"kind":"kbu","valid_from":"2020-01-01","practice_basis_points":0},{"kind":"intro","valid_from":"2020-01-01","practice_basis_points":0},{"kind":"phase1","valid_from":"2020-01-01","practice_basis_points":0},{"kind":"phase2","valid_from":"2020-01-01","practice_basis_points":3200},{"kind":"phase3","valid_from":"2020-01-01","practice_basis_points":3900},{"kind":"other","valid_from":"2020-01-01","practice_basis_points":3200}],"honorarium":[{"valid_from":"2020-01-01","value":600000}],"salary_scale":[{"step":"laege1","valid_from":"2020-01-01","monthly":3578800},{"step":"laege2","valid_from":"2020-01-01","monthly":3911100},{"step":"praksisamanuens","valid_from":"2020-01-01","monthly":5124400}],"pension_basis_points":1936,"pension_in_split":false}"#;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).expect("valid test date")
+    }
+
+    #[test]
+    fn an_old_files_settings_load_with_their_undated_pension_for_every_day() {
+        let s: Settings = serde_json::from_str(OLD_SETTINGS_JSON).expect("old settings load");
+        assert_eq!(s.pension.len(), 1);
+        for day in [d(1990, 1, 1), d(2016, 3, 1), d(2026, 6, 1)] {
+            assert_eq!(s.pension_basis_points_on(day), Some(1936), "{day}");
+        }
+        assert_eq!(s.salary_step("laege1", d(2026, 6, 1)), Some(Money::from_dkk(35_788)));
+        assert_eq!(s.salary_step("laege1", d(2019, 12, 31)), None, "an old file keeps its own scale");
+        assert!(s.salary_scale.iter().all(|r| r.source.is_empty()));
+        // Written again, it has the new shape, and reads back the same.
+        let again = serde_json::to_string(&s).expect("json");
+        assert!(again.contains("\"pension\":[") && !again.contains("pension_basis_points"), "{again}");
+        assert_eq!(serde_json::from_str::<Settings>(&again).expect("reads back"), s);
+    }
+
+    #[test]
+    fn the_default_settings_round_trip_through_json() {
+        let s = Settings::default();
+        let back: Settings = serde_json::from_str(&serde_json::to_string(&s).expect("json")).expect("loads");
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn the_default_scale_reaches_back_to_2015_with_a_source_on_every_row() {
+        let s = Settings::default();
+        for step in ["laege1", "laege2", "praksisamanuens"] {
+            assert!(s.salary_step(step, d(2015, 1, 1)).is_some(), "{step}");
+            assert!(s.salary_step(step, d(2014, 12, 31)).is_none(), "{step}: nothing is invented before 2015");
+        }
+        assert!(s.salary_scale.iter().all(|r| !r.source.trim().is_empty()));
+        assert!(s.pension.iter().all(|r| !r.source.trim().is_empty()));
+        // DOMAIN.md §5's figures are the current ones.
+        assert_eq!(s.salary_step("laege1", d(2026, 6, 1)), Some(Money::from_dkk(35_788)));
+        assert_eq!(s.salary_step("laege2", d(2026, 6, 1)), Some(Money::from_dkk(39_111)));
+        assert_eq!(s.salary_step("praksisamanuens", d(2026, 6, 1)), Some(Money::from_dkk(51_244)));
+        // The public figures of 1 Apr 2020.
+        assert_eq!(s.salary_step("laege1", d(2020, 4, 1)), Some(Money(3_290_150)));
+        assert_eq!(s.salary_step("laege2", d(2020, 4, 1)), Some(Money(3_595_667)));
+        // The pension: 19,36 % from 1 Apr 2025, 17,25 % the day before.
+        assert_eq!(s.pension_basis_points_on(d(2025, 4, 1)), Some(1936));
+        assert_eq!(s.pension_basis_points_on(d(2025, 3, 31)), Some(1725));
+        assert_eq!(s.pension_basis_points_on(d(2022, 3, 31)), Some(1685));
+        assert_eq!(s.pension_basis_points_on(d(2014, 12, 31)), None);
+    }
+
+    #[test]
+    fn the_default_scale_follows_its_factors() {
+        let factor = |y: i32, m: u32| -> i128 {
+            REGULATION_FACTORS.iter().find(|(date, _)| *date == (y, m)).map(|(_, f)| i128::from(*f)).expect("factor")
+        };
+        // (step, anchor in øre, anchor date): every estimate = round(anchor × f(date) ÷ f(anchor)) kroner.
+        for (step, anchor, at) in [
+            ("laege1", 3_290_150, (2020, 4)),
+            ("laege2", 3_595_667, (2020, 4)),
+            ("praksisamanuens", 5_124_400, (2022, 4)),
+        ] {
+            for row in Settings::default().salary_scale.iter().filter(|r| r.step == step) {
+                let date = (row.valid_from.year(), row.valid_from.month());
+                if date == at {
+                    assert_eq!(row.monthly, Money(anchor), "{step} {date:?}");
+                    continue;
+                }
+                if step != "praksisamanuens" && date == (2024, 4) {
+                    assert!(row.source.starts_with("DOMAIN.md"), "{}", row.source);
+                }
+                let num = i128::from(anchor) * factor(date.0, date.1);
+                let den = factor(at.0, at.1) * 100;
+                let kroner = (2 * num + den) / (2 * den);
+                assert_eq!(i128::from(row.monthly.ore()), kroner * 100, "{step} {date:?}: {}", row.source);
+                assert!(row.source.starts_with("estimate") || row.source.starts_with("DOMAIN.md"), "{}", row.source);
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{OpError, OpResult, input};
 use crate::domain::command::{Command, Subjects};
-use crate::domain::model::{Dated, SalaryStep, Settings, ShareRate, TraineeType, default_valid_from};
+use crate::domain::model::{Dated, PensionRate, SalaryStep, Settings, ShareRate, TraineeType, always_from};
 use crate::domain::money::Money;
 use crate::store::Store;
 
@@ -15,7 +15,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("salary.<step>", "a step of the salary scale, DKK a month (dated)"),
     ("share.<type>", "the practice's share of the salary for a type, percent (dated)"),
     ("honorarium", "the KBU tutor honorarium, DKK a month (dated)"),
-    ("pension", "pension, percent of the salary"),
+    ("pension", "pension, percent of the salary (dated)"),
     ("h6.overlap_days", "H6: the allowed overlap of two phase-3 trainees, days"),
     ("capacity_per_tutor", "H8: trainees per tutor at a time"),
     ("lookback_years", "years the score and the review look back"),
@@ -53,7 +53,7 @@ fn whole<T: std::str::FromStr>(key: &str, value: &str) -> OpResult<T> {
 }
 
 /// Puts a dated value in force from `from`: entries from that day on are replaced. Without a
-/// date the value holds for every day: the older entries go.
+/// date the value holds for every day (from [`always_from`]): the older entries go.
 fn dated<T>(
     list: &mut Vec<T>,
     from: Option<NaiveDate>,
@@ -68,13 +68,29 @@ fn dated<T>(
         }
         None => {
             list.retain(|e| !same(e));
-            list.push(new(default_valid_from()));
+            list.push(new(always_from()));
         }
     }
 }
 
 /// The command that sets `key` to `value` (from `from` where the key is dated).
 pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -> OpResult<Command> {
+    command_with_source(store, key, value, from, "")
+}
+
+/// [`command`], with where the figure comes from for a salary-scale or pension row (`source`,
+/// shown by `settings show`).
+pub fn command_with_source(
+    store: &Store,
+    key: &str,
+    value: &str,
+    from: Option<NaiveDate>,
+    source: &str,
+) -> OpResult<Command> {
+    let source = source.trim().to_string();
+    if crate::domain::privacy::contains_cpr(&source) {
+        return Err(input(crate::domain::privacy::cpr_refusal("the source")));
+    }
     let view = store.read(&Subjects::default())?;
     let mut s: Settings = view.settings.clone();
     let undated = |k: &str| -> OpResult<()> {
@@ -99,7 +115,7 @@ pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -
             from,
             |e| e.step.eq_ignore_ascii_case(step),
             |e| e.valid_from,
-            |d| SalaryStep { step: step.to_string(), valid_from: d, monthly },
+            |d| SalaryStep { step: step.to_string(), valid_from: d, monthly, source: source.clone() },
         );
     } else if let Some(kind) = key.strip_prefix("share.") {
         let kind = TraineeType::from_key(kind).ok_or_else(|| unknown(key))?;
@@ -110,6 +126,15 @@ pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -
             |e| e.kind == kind,
             |e| e.valid_from,
             |d| ShareRate { kind, valid_from: d, practice_basis_points: bp },
+        );
+    } else if key == "pension" {
+        let bp = percent(key, value)?;
+        dated(
+            &mut s.pension,
+            from,
+            |_| true,
+            |e| e.valid_from,
+            |d| PensionRate { valid_from: d, basis_points: bp, source: source.clone() },
         );
     } else if key == "honorarium" {
         let m = money(key, value)?;
@@ -138,7 +163,6 @@ pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -
     } else {
         undated(key)?;
         match key {
-            "pension" => s.pension_basis_points = percent(key, value)?,
             "h6.overlap_days" => s.phase3_overlap_days = whole(key, value)?,
             "capacity_per_tutor" => {
                 s.capacity_per_tutor = whole(key, value)?;
@@ -154,12 +178,13 @@ pub fn command(store: &Store, key: &str, value: &str, from: Option<NaiveDate>) -
     s.salary_scale.sort_by(|a, b| (a.step.as_str(), a.valid_from).cmp(&(b.step.as_str(), b.valid_from)));
     s.share_rates.sort_by_key(|r| (r.kind.key(), r.valid_from));
     s.honorarium.sort_by_key(|h| h.valid_from);
+    s.pension.sort_by_key(|p| p.valid_from);
     Ok(Command::set_settings(&view, s))
 }
 
-/// Sets one setting (`settings set`).
-pub fn set(store: &mut Store, key: &str, value: &str, from: Option<NaiveDate>) -> OpResult<()> {
-    let cmd = command(store, key, value, from)?;
+/// Sets one setting (`settings set`); `source` says where a salary or pension figure comes from.
+pub fn set(store: &mut Store, key: &str, value: &str, from: Option<NaiveDate>, source: &str) -> OpResult<()> {
+    let cmd = command_with_source(store, key, value, from, source)?;
     store.execute(&cmd)?;
     Ok(())
 }

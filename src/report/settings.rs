@@ -11,6 +11,11 @@ fn pct(bp: i64) -> String {
     format!("{},{:02} %", m.ore() / 100, m.ore() % 100)
 }
 
+/// A row's source on its own indented line, or nothing when none was given.
+fn source(text: &str) -> String {
+    if text.trim().is_empty() { String::new() } else { format!("\n                    source: {text}") }
+}
+
 pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
     let s = &shown.settings;
     let mut out = String::new();
@@ -18,7 +23,9 @@ pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
     let _ = writeln!(out, "capacity_per_tutor  {}", s.capacity_per_tutor);
     let _ = writeln!(out, "lookback_years      {}", s.lookback_years);
     let _ = writeln!(out, "idle_months         {}", s.idle_months);
-    let _ = writeln!(out, "pension             {}", pct(s.pension_basis_points));
+    for p in &s.pension {
+        let _ = writeln!(out, "pension             {} from {}{}", pct(p.basis_points), p.valid_from, source(&p.source));
+    }
     for h in &s.honorarium {
         let _ = writeln!(out, "honorarium          {} from {}", h.value, h.valid_from);
     }
@@ -26,7 +33,7 @@ pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
         let _ = writeln!(out, "share.{:<13} {} from {}", r.kind.key(), pct(r.practice_basis_points), r.valid_from);
     }
     for st in &s.salary_scale {
-        let _ = writeln!(out, "salary.{:<12} {} from {}", st.step, st.monthly, st.valid_from);
+        let _ = writeln!(out, "salary.{:<12} {} from {}{}", st.step, st.monthly, st.valid_from, source(&st.source));
     }
     let w = &s.weights;
     for (k, v) in [

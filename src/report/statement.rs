@@ -17,8 +17,8 @@ use printpdf::{
 };
 
 use crate::domain::dates::{YearMonth, danish};
-use crate::domain::finance::{FinanceLine, Totals, finance_lines, net_for_practice};
-use crate::domain::model::{Dataset, Practice};
+use crate::domain::finance::{FinanceLine, FinanceRun, LineSink, Totals, finance_lines, net_for_practice, stream};
+use crate::domain::model::{Dataset, Practice, Settings};
 use crate::domain::money::Money;
 
 /// Why a statement could not be made.
@@ -32,6 +32,9 @@ pub enum ReportError {
     Font,
     #[error("cancelled")]
     Cancelled,
+    /// A statement could not be written (the message names the file).
+    #[error("{0}")]
+    Write(String),
 }
 
 // Page geometry in millimetres (A4 portrait).
@@ -204,7 +207,8 @@ struct Statement<'a> {
     from: YearMonth,
     to: YearMonth,
     printed_on: NaiveDate,
-    pension_basis_points: i64,
+    /// The pension rate(s) in force in the period, e.g. `19,36 %` or `17,25 %; 19,36 % fra 01-04-2025`.
+    pension: String,
     pension_in_split: bool,
 }
 
@@ -318,14 +322,11 @@ fn draw_totals(c: &mut Canvas<'_>, s: &Statement<'_>, y: f32) {
         y -= 4.0;
     }
     let pension = if s.pension_in_split {
-        format!(
-            "Praksis' og regionens andele omfatter pension ({}) af løngrundlaget.",
-            danish_percent(s.pension_basis_points)
-        )
+        format!("Praksis' og regionens andele omfatter pension ({}) af løngrundlaget.", s.pension)
     } else {
-        format!("Pension ({}) er ikke medregnet i fordelingen.", danish_percent(s.pension_basis_points))
+        format!("Pension ({}) er ikke medregnet i fordelingen.", s.pension)
     };
-    c.left(false, SMALL_PT, LEFT, y, &pension);
+    c.left(false, SMALL_PT, LEFT, y, &c.regular.fit(&pension, SMALL_PT, RIGHT - LEFT));
     y -= 4.0;
     c.left(
         false,
@@ -445,57 +446,114 @@ fn statement<'a>(
         from,
         to,
         printed_on,
-        pension_basis_points: data.settings.pension_basis_points,
+        pension: pension_in_period(&data.settings, from, to),
         pension_in_split: data.settings.pension_in_split,
     }
 }
 
-/// One statement per practice with at least one finance line in the period, in practice id order,
-/// as (practice id, PDF bytes). `progress(done, total)` is called before each statement and once
-/// at the end; returning `false` cancels the batch with [`ReportError::Cancelled`].
-pub fn statements_for_all(
+/// The pension rates in force from `from` to `to`, in Danish: the first, then each change with
+/// its date (`17,25 %; 19,36 % fra 01-04-2025`); `0 %` where none is.
+fn pension_in_period(settings: &Settings, from: YearMonth, to: YearMonth) -> String {
+    let first = settings.pension_basis_points_on(from.first_day()).unwrap_or(0);
+    let mut changes: Vec<(NaiveDate, i64)> = settings
+        .pension
+        .iter()
+        .filter(|p| p.valid_from > from.first_day() && p.valid_from <= to.last_day())
+        .map(|p| (p.valid_from, p.basis_points))
+        .collect();
+    changes.sort();
+    let mut text = danish_percent(first);
+    for (day, _) in changes {
+        let bp = settings.pension_basis_points_on(day).unwrap_or(0);
+        text.push_str(&format!("; {} fra {}", danish_percent(bp), danish(day)));
+    }
+    text
+}
+
+/// Receives each statement as it is made: (index in the batch, practice id, PDF bytes).
+pub type EmitStatement<'a> = dyn FnMut(usize, &str, &[u8]) -> Result<(), ReportError> + 'a;
+
+/// One statement per practice with at least one finance line in the period, in practice id order
+/// (`domain::finance::active_practices`), made one at a time from the streamed lines: each PDF
+/// goes to `emit(index, practice id, bytes)` as soon as it is made, so memory holds one
+/// practice's lines and one PDF, whatever the number of practices. `progress(done, total)` is
+/// called before each statement and once at the end; returning `false` cancels the batch with
+/// [`ReportError::Cancelled`]. Returns the run of the split (its sums and gaps).
+pub fn statements_each(
     data: &Dataset,
     from: YearMonth,
     to: YearMonth,
     printed_on: NaiveDate,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    emit: &mut EmitStatement<'_>,
+) -> Result<FinanceRun, ReportError> {
     if from > to {
         return Err(ReportError::EmptyPeriod { from, to });
     }
-    let lines = finance_lines(data, from, to, None);
-    // Lines are sorted by practice id, so each practice's lines are one run.
-    let mut runs: Vec<&[FinanceLine]> = Vec::new();
-    let mut start = 0;
-    while start < lines.len() {
-        let id = &lines[start].practice_id;
-        let end = lines[start..].iter().position(|l| &l.practice_id != id).map_or(lines.len(), |n| start + n);
-        runs.push(&lines[start..end]);
-        start = end;
-    }
+    let total = crate::domain::finance::active_practices(data, from, to).len();
     let fonts = Fonts::load()?;
-    let total = runs.len();
-    let mut out = Vec::with_capacity(total);
-    for (done, run) in runs.into_iter().enumerate() {
-        if !progress(done, total) {
-            return Err(ReportError::Cancelled);
-        }
-        let id = run[0].practice_id.clone();
-        // A placement may name a practice that is gone; it still gets a statement under its id.
-        let fallback;
-        let practice = match data.practice(&id) {
-            Some(p) => p,
-            None => {
-                fallback = unknown_practice(&id);
-                &fallback
-            }
-        };
-        out.push((id, render(&statement(data, practice, run, from, to, printed_on), &fonts)));
-    }
-    if !progress(total, total) {
+    let mut sink = StatementSink {
+        data,
+        from,
+        to,
+        printed_on,
+        fonts: &fonts,
+        lines: Vec::new(),
+        practice: None,
+        done: 0,
+        total,
+        progress,
+        emit,
+    };
+    let run = stream(data, from, to, None, &mut sink)?;
+    if !(sink.progress)(total, total) {
         return Err(ReportError::Cancelled);
     }
-    Ok(out)
+    Ok(run)
+}
+
+/// Gathers one practice's lines, and renders and hands on its statement when the practice ends.
+struct StatementSink<'a, 'f> {
+    data: &'a Dataset,
+    from: YearMonth,
+    to: YearMonth,
+    printed_on: NaiveDate,
+    fonts: &'a Fonts,
+    lines: Vec<FinanceLine>,
+    /// The practice of the lines (a stand-in for an id that is gone).
+    practice: Option<Practice>,
+    done: usize,
+    total: usize,
+    progress: &'f mut dyn FnMut(usize, usize) -> bool,
+    emit: &'f mut EmitStatement<'f>,
+}
+
+impl LineSink for StatementSink<'_, '_> {
+    type Error = ReportError;
+
+    fn practice_start(&mut self, id: &str, practice: Option<&Practice>) -> Result<(), ReportError> {
+        if !(self.progress)(self.done, self.total) {
+            return Err(ReportError::Cancelled);
+        }
+        self.lines.clear();
+        // A placement may name a practice that is gone; it still gets a statement under its id.
+        self.practice = Some(practice.cloned().unwrap_or_else(|| unknown_practice(id)));
+        Ok(())
+    }
+
+    fn line(&mut self, line: &FinanceLine) -> Result<(), ReportError> {
+        self.lines.push(line.clone());
+        Ok(())
+    }
+
+    fn practice_end(&mut self, id: &str, _totals: &Totals) -> Result<(), ReportError> {
+        let Some(practice) = self.practice.take() else { return Ok(()) };
+        let pdf =
+            render(&statement(self.data, &practice, &self.lines, self.from, self.to, self.printed_on), self.fonts);
+        (self.emit)(self.done, id, &pdf)?;
+        self.done += 1;
+        Ok(())
+    }
 }
 
 fn unknown_practice(id: &str) -> Practice {
@@ -730,6 +788,78 @@ mod tests {
             statement_pdf(&data, "EX-P3", ym(2026, 2), ym(2026, 1), d(2026, 1, 1)),
             Err(ReportError::EmptyPeriod { .. })
         ));
+    }
+
+    /// Every statement collected, as (practice id, PDF bytes).
+    fn statements_for_all(
+        data: &Dataset,
+        from: YearMonth,
+        to: YearMonth,
+        printed_on: NaiveDate,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+        let mut all = Vec::new();
+        statements_each(data, from, to, printed_on, progress, &mut |i, id, pdf| {
+            assert_eq!(i, all.len(), "in order, one index each");
+            all.push((id.to_string(), pdf.to_vec()));
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    #[test]
+    fn each_statement_is_handed_on_before_the_next_is_made_and_a_failed_write_stops_the_batch() {
+        let data = example();
+        let events = std::cell::RefCell::new(Vec::new());
+        let run = statements_each(
+            &data,
+            ym(2026, 1),
+            ym(2027, 12),
+            d(2026, 11, 22),
+            &mut |done, total| {
+                events.borrow_mut().push(format!("progress {done}/{total}"));
+                true
+            },
+            &mut |i, id, pdf| {
+                assert!(pdf.starts_with(b"%PDF"));
+                events.borrow_mut().push(format!("pdf {i} {id}"));
+                Ok(())
+            },
+        )
+        .expect("statements");
+        assert_eq!(
+            events.into_inner(),
+            [
+                "progress 0/3",
+                "pdf 0 EX-P3",
+                "progress 1/3",
+                "pdf 1 EX-P5",
+                "progress 2/3",
+                "pdf 2 EX-P7",
+                "progress 3/3"
+            ]
+        );
+        assert_eq!(run.summary.per_practice.len(), 3);
+        let mut written = 0;
+        let failed =
+            statements_each(&data, ym(2026, 1), ym(2027, 12), d(2026, 11, 22), &mut |_, _| true, &mut |_, _, _| {
+                written += 1;
+                Err(ReportError::Write("cannot write EX-P3.pdf: disk full".into()))
+            });
+        assert!(matches!(failed, Err(ReportError::Write(m)) if m.contains("disk full")));
+        assert_eq!(written, 1, "the batch stops at the first failed write");
+    }
+
+    #[test]
+    fn a_statement_names_the_pension_rates_of_its_period() {
+        let mut data = example();
+        assert_eq!(pension_in_period(&data.settings, ym(2026, 1), ym(2026, 12)), "19,36 %");
+        assert_eq!(pension_in_period(&data.settings, ym(2025, 1), ym(2025, 12)), "17,25 %; 19,36 % fra 01-04-2025");
+        let pdf = statement_pdf(&data, "EX-P5", ym(2025, 1), ym(2026, 12), d(2026, 11, 22)).expect("statement");
+        let flat = squeeze(&pdftotext(&pdf));
+        assert!(flat.contains("Pension (17,25 %; 19,36 % fra 01-04-2025) er ikke medregnet i fordelingen."), "{flat}");
+        data.settings.pension.clear();
+        assert_eq!(pension_in_period(&data.settings, ym(2026, 1), ym(2026, 12)), "0 %");
     }
 
     #[test]

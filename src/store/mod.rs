@@ -694,12 +694,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes a new file's bulk data (the demo region) in one transaction. It is the file's
-    /// starting point, audited as final: it cannot be undone.
-    pub fn seed(&mut self, batch: &Batch) -> Result<BatchReport> {
+    /// Writes a new file's bulk data (the demo region), and its settings where given, in one
+    /// transaction. It is the file's starting point, audited as final: it cannot be undone.
+    pub fn seed(&mut self, batch: &Batch, settings: Option<&Settings>) -> Result<BatchReport> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = write_batch(&tx, batch)?;
+        if let Some(settings) = settings {
+            write_settings(&tx, settings)?;
+        }
         audit(&tx, &self.user, "seed", &batch.summary, None, None, "final", None)?;
         tx.commit()?;
         Ok(report)
@@ -1092,6 +1095,20 @@ fn split_list(s: &str) -> Vec<String> {
 }
 
 fn date_col(s: &str) -> Result<NaiveDate> {
+    // The stored form is always `YYYY-MM-DD`: read it directly (a national file holds some
+    // 300,000 dates; chrono's format parser is most of the load time); anything else goes the
+    // general way.
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |from: usize, to: usize| {
+            b[from..to].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0, 4), num(5, 7), num(8, 10))
+            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Ok(date);
+        }
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad stored date '{s}'")))
 }
 

@@ -213,6 +213,20 @@ pub fn statement_file_names<S: AsRef<str>>(ids: &[S]) -> Vec<String> {
     names
 }
 
+/// Streams a result to stdout through a buffer, the way [`print_out`] prints one: a reader that
+/// went away (`EPIPE`) ends the program quietly with exit 0.
+pub fn print_out_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let result = {
+        let stdout = io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        write(&mut out).and_then(|()| out.flush())
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other,
+    }
+}
+
 /// Prints a result to standard output. When the reader has gone away (`… | head`, a closed
 /// pipe), the program ends quietly with exit 0 instead of panicking as `println!` does; what it
 /// had committed stays committed. Other errors are returned.

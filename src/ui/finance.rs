@@ -1,21 +1,54 @@
 //! The Finance tab for HR: the co-financing split of a period (`domain::finance`), per practice,
-//! per district and for the region; statements as PDF on a background thread; CSV export.
+//! per district and for the region; the lines of the selected practice; one notice where lines
+//! fall on days with no rate; the salary scale and pension with their dated rows (HR adds a row
+//! here or with `settings set`); statements as PDF on a background thread; CSV export.
+//!
+//! The tab holds only sums (a `FinanceRun`) and the lines of the selected practice: the lines of
+//! the region are streamed, never kept (`domain::finance::stream`).
 
 use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
 use egui_extras::{Column, TableBuilder};
 
-use crate::domain::dates::YearMonth;
-use crate::domain::finance::{FinanceLine, FinanceSummary, Totals, finance_lines, net_for_practice, summarize, to_csv};
+use crate::domain::dates::{YearMonth, danish, parse_date};
+use crate::domain::finance::{
+    CsvWriter, FinanceLine, FinanceRun, Totals, active_practices, danish_count, finance_lines, finance_run,
+    net_for_practice, stream,
+};
 use crate::domain::model::Dataset;
-use crate::report::statement::{ReportError, statements_for_all};
-use crate::store::outfile::{create_dir, statement_file_names, write_atomic};
+use crate::report::statement::{ReportError, statements_each};
+use crate::store::outfile::{create_dir, statement_file_names, write_atomic, write_atomic_with};
 
 use super::job::{Job, job_ui};
 use super::state::{AppState, Selection};
 
-type Computed = (u64, YearMonth, YearMonth, Vec<FinanceLine>, FinanceSummary);
+/// The sums of a period, for the data version they were computed on.
+struct Computed {
+    version: u64,
+    from: YearMonth,
+    to: YearMonth,
+    run: FinanceRun,
+}
+
+/// The lines of one practice over the same period.
+struct PracticeLines {
+    version: u64,
+    from: YearMonth,
+    to: YearMonth,
+    practice_id: String,
+    lines: Vec<FinanceLine>,
+}
+
+/// The form that adds a dated row to the salary scale or the pension.
+#[derive(Default)]
+struct RateForm {
+    /// `salary.<step>` or `pension`.
+    key: String,
+    from: String,
+    value: String,
+    source: String,
+}
 
 /// The finance tab's view state.
 #[derive(Default)]
@@ -23,13 +56,15 @@ pub struct FinancePanel {
     from: String,
     to: String,
     computed: Option<Computed>,
+    selected: Option<PracticeLines>,
     error: Option<String>,
     printing: Option<Job<usize>>,
+    form: RateForm,
 }
 
 /// Writes one PDF per practice with activity into `dir`, reporting progress; returns how many.
-/// Names as the CLI's `statements` (`store::outfile::statement_file_names`); each file mode 0600
-/// and renamed into place when complete.
+/// Names as the CLI's `statements` (`store::outfile::statement_file_names`); each file mode 0600,
+/// renamed into place when complete, and written as soon as it is made.
 pub fn print_statements(
     data: &Dataset,
     from: YearMonth,
@@ -38,25 +73,52 @@ pub fn print_statements(
     dir: &Path,
     progress: &mut dyn FnMut(f32) -> bool,
 ) -> anyhow::Result<usize> {
-    let pdfs = statements_for_all(data, from, to, printed_on, &mut |done, total| {
-        progress(if total == 0 { 1.0 } else { done as f32 / total as f32 })
-    })
+    create_dir(dir)?;
+    let names = statement_file_names(&active_practices(data, from, to));
+    let run = statements_each(
+        data,
+        from,
+        to,
+        printed_on,
+        &mut |done, total| progress(if total == 0 { 1.0 } else { done as f32 / total as f32 }),
+        &mut |i, _, pdf| {
+            let name = names.get(i).ok_or_else(|| ReportError::Write("more statements than practices".into()))?;
+            write_atomic(&dir.join(name), pdf).map_err(|e| ReportError::Write(e.to_string()))
+        },
+    )
     .map_err(|e| match e {
         ReportError::Cancelled => anyhow::anyhow!("cancelled"),
         other => anyhow::anyhow!(other),
     })?;
-    create_dir(dir)?;
-    let names = statement_file_names(&pdfs.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>());
-    for ((_, bytes), name) in pdfs.iter().zip(&names) {
-        write_atomic(&dir.join(name), bytes)?;
-    }
-    Ok(pdfs.len())
+    Ok(run.summary.per_practice.len())
+}
+
+/// Writes the finance CSV of the period to `path`, streamed (with the BOM, as every CSV the
+/// program writes).
+pub fn export_csv(data: &Dataset, from: YearMonth, to: YearMonth, path: &Path) -> anyhow::Result<()> {
+    write_atomic_with(path, |out| {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut w = CsvWriter::new(out)?;
+        stream(data, from, to, None, &mut w)?;
+        w.finish().map(|_| ())
+    })?;
+    Ok(())
 }
 
 impl FinancePanel {
     /// The computed period, if the fields hold one (tests read the totals through this).
     pub fn totals(&self) -> Option<&Totals> {
-        self.computed.as_ref().map(|c| &c.4.totals)
+        self.computed.as_ref().map(|c| &c.run.summary.totals)
+    }
+
+    /// The sums, line count and gaps of the computed period.
+    pub fn run(&self) -> Option<&FinanceRun> {
+        self.computed.as_ref().map(|c| &c.run)
+    }
+
+    /// The lines the tab holds: those of the selected practice only.
+    pub fn held_lines(&self) -> &[FinanceLine] {
+        self.selected.as_ref().map_or(&[], |s| s.lines.as_slice())
     }
 
     fn months(&mut self, state: &AppState) -> Option<(YearMonth, YearMonth)> {
@@ -76,6 +138,37 @@ impl FinancePanel {
         }
     }
 
+    /// Recomputes the sums when the data or the period changed, and the selected practice's lines
+    /// when the selection changed too.
+    fn refresh(&mut self, state: &AppState, from: YearMonth, to: YearMonth) {
+        let version = state.data_version;
+        if self.computed.as_ref().is_none_or(|c| c.version != version || c.from != from || c.to != to) {
+            self.computed = Some(Computed { version, from, to, run: finance_run(&state.data, from, to, None) });
+        }
+        let wanted = match &state.selection {
+            Selection::Practice(id) => Some(id.as_str()),
+            _ => None,
+        };
+        match wanted {
+            None => self.selected = None,
+            Some(id) => {
+                let stale = self
+                    .selected
+                    .as_ref()
+                    .is_none_or(|s| s.version != version || s.from != from || s.to != to || s.practice_id != id);
+                if stale {
+                    self.selected = Some(PracticeLines {
+                        version,
+                        from,
+                        to,
+                        practice_id: id.to_string(),
+                        lines: finance_lines(&state.data, from, to, Some(id)),
+                    });
+                }
+            }
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
         ui.horizontal(|ui| {
             ui.heading(state.t("Økonomi: medfinansiering", "Finance: co-financing"));
@@ -90,20 +183,17 @@ impl FinancePanel {
             }
             return;
         };
-        let stale = self.computed.as_ref().is_none_or(|c| c.0 != state.data_version || c.1 != from || c.2 != to);
-        if stale {
-            let lines = finance_lines(&state.data, from, to, None);
-            let summary = summarize(&lines);
-            self.computed = Some((state.data_version, from, to, lines, summary));
-        }
+        self.refresh(state, from, to);
         self.actions_ui(ui, state, from, to);
-        let Some((_, _, _, lines, summary)) = &self.computed else { return };
+        let Some(computed) = &self.computed else { return };
+        let run = &computed.run;
+        gaps_notice(ui, state, run);
 
         ui.horizontal_wrapped(|ui| {
             ui.strong(state.t("Regionen i alt:", "Region total:"));
-            totals_label(ui, state, &summary.totals);
+            totals_label(ui, state, &run.summary.totals);
         });
-        for (district, totals) in &summary.per_district {
+        for (district, totals) in &run.summary.per_district {
             ui.horizontal_wrapped(|ui| {
                 let name = district.map_or(state.t("ukendt", "unknown"), |d| state.lang.district(d));
                 ui.label(format!("{} {name}:", state.t("Distrikt", "District")));
@@ -112,12 +202,17 @@ impl FinancePanel {
         }
         ui.label(format!(
             "{} {}",
-            lines.len(),
+            danish_count(run.lines),
             state.t("linjer (uddannelseslæge × praksis × måned)", "lines (trainee × practice × month)")
         ));
+        if let Some(sel) = &self.selected {
+            practice_lines_ui(ui, state, sel);
+        }
+        self.rates_ui(ui, state);
         ui.separator();
         let mut pick = None;
-        let rows: Vec<(&String, &Totals)> = summary.per_practice.iter().collect();
+        let Some(computed) = &self.computed else { return };
+        let rows: Vec<(&String, &Totals)> = computed.run.summary.per_practice.iter().collect();
         TableBuilder::new(ui)
             .id_salt("finance_table")
             .striped(true)
@@ -165,6 +260,86 @@ impl FinancePanel {
         }
     }
 
+    /// The salary scale and the pension with their dated rows and sources, and a form that adds
+    /// a row from a date (the same command as `settings set KEY VALUE --from DATE`).
+    fn rates_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        egui::CollapsingHeader::new(state.t("Lønskala og pension", "Salary scale and pension"))
+            .id_salt("finance_rates")
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("finance_rates_rows").max_height(180.0).show(ui, |ui| {
+                    egui::Grid::new("finance_rates_grid").striped(true).show(ui, |ui| {
+                        for title in [
+                            state.t("Sats", "Rate"),
+                            state.t("Fra", "From"),
+                            state.t("Beløb", "Amount"),
+                            state.t("Kilde", "Source"),
+                        ] {
+                            ui.strong(title);
+                        }
+                        ui.end_row();
+                        for row in &state.data.settings.salary_scale {
+                            ui.label(format!("salary.{}", row.step));
+                            ui.label(danish(row.valid_from));
+                            ui.label(row.monthly.to_danish_kr());
+                            ui.label(&row.source);
+                            ui.end_row();
+                        }
+                        for row in &state.data.settings.pension {
+                            ui.label("pension");
+                            ui.label(danish(row.valid_from));
+                            ui.label(format!("{} %", crate::domain::money::Money(row.basis_points).to_csv_string()));
+                            ui.label(&row.source);
+                            ui.end_row();
+                        }
+                    });
+                });
+                ui.horizontal_wrapped(|ui| {
+                    let f = &mut self.form;
+                    let l = ui.label(state.t("Sats (salary.<trin> eller pension)", "Rate (salary.<step> or pension)"));
+                    ui.add(egui::TextEdit::singleline(&mut f.key).desired_width(140.0)).labelled_by(l.id);
+                    let l = ui.label(state.t("Gælder fra (åååå-mm-dd)", "Valid from (yyyy-mm-dd)"));
+                    ui.add(egui::TextEdit::singleline(&mut f.from).desired_width(90.0)).labelled_by(l.id);
+                    let l = ui.label(state.t("Beløb eller procent", "Amount or percent"));
+                    ui.add(egui::TextEdit::singleline(&mut f.value).desired_width(80.0)).labelled_by(l.id);
+                    let l = ui.label(state.t("Kilde", "Source"));
+                    ui.add(egui::TextEdit::singleline(&mut f.source).desired_width(200.0)).labelled_by(l.id);
+                    if ui.button(state.t("Tilføj sats", "Add rate")).clicked() {
+                        self.add_rate(state);
+                    }
+                });
+            });
+    }
+
+    fn add_rate(&mut self, state: &mut AppState) {
+        let f = &self.form;
+        let key = f.key.trim();
+        if !(key.starts_with("salary.") || key == "pension") {
+            state.error = Some(state.t("Vælg salary.<trin> eller pension", "Choose salary.<step> or pension").into());
+            return;
+        }
+        let from = match parse_date(f.from.trim()) {
+            Ok(d) => d,
+            Err(e) => {
+                state.error = Some(format!("{}: {e}", state.t("Gælder fra", "Valid from")));
+                return;
+            }
+        };
+        let source = if f.source.trim().is_empty() {
+            format!("{} {}", state.t("indtastet i programmet", "entered in the program"), state.today)
+        } else {
+            f.source.trim().to_string()
+        };
+        let Some(store) = &state.store else { return };
+        match crate::ops::settings::command_with_source(store, key, f.value.trim(), Some(from), &source) {
+            Ok(cmd) => {
+                if state.execute(&cmd) {
+                    self.form = RateForm::default();
+                }
+            }
+            Err(e) => state.error = Some(e.to_string()),
+        }
+    }
+
     fn actions_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, from: YearMonth, to: YearMonth) {
         ui.horizontal(|ui| {
             if let Some(job) = &mut self.printing {
@@ -186,16 +361,14 @@ impl FinancePanel {
                 self.start_printing(ui.ctx(), state, from, to, dir);
             }
             if ui.button(state.t("Eksportér CSV…", "Export CSV…")).clicked()
-                && let Some((_, _, _, lines, _)) = &self.computed
                 && let Some(path) = rfd::FileDialog::new()
                     .set_file_name(format!("finance-{from}-{to}.csv"))
                     .add_filter("CSV", &["csv"])
                     .save_file()
             {
-                // With the BOM, as every CSV the program writes (CONTRACT.md "CSV files").
-                match write_atomic(&path, format!("\u{feff}{}", to_csv(lines)).as_bytes()) {
+                match export_csv(&state.data, from, to, &path) {
                     Ok(()) => state.status = format!("{} {}", state.t("Skrev", "Wrote"), path.display()),
-                    Err(e) => state.error = Some(e.to_string()),
+                    Err(e) => state.error = Some(format!("{e:#}")),
                 }
             }
         });
@@ -220,6 +393,105 @@ impl FinancePanel {
             Err(e) => state.error = Some(format!("{e:#}")),
         }
     }
+}
+
+/// The one notice for lines that fall on days with no rate: per setting, how many lines and
+/// trainees and which days, and where to add the rates.
+fn gaps_notice(ui: &mut egui::Ui, state: &AppState, run: &FinanceRun) {
+    if run.gaps.is_empty() {
+        return;
+    }
+    let english = state.lang == super::i18n::Lang::English;
+    egui::Frame::group(ui.style()).fill(ui.visuals().warn_fg_color.gamma_multiply(0.12)).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        let head = if english {
+            format!(
+                "{} of {} lines ({} trainees) fall on days with no rate in force, and carry 0,00 kr. for it:",
+                danish_count(run.gap_lines),
+                danish_count(run.lines),
+                danish_count(run.gap_trainees)
+            )
+        } else {
+            format!(
+                "{} af {} linjer ({} uddannelseslæger) falder på dage uden en gældende sats og har 0,00 kr. for den:",
+                danish_count(run.gap_lines),
+                danish_count(run.lines),
+                danish_count(run.gap_trainees)
+            )
+        };
+        ui.colored_label(ui.visuals().warn_fg_color, head);
+        for gap in &run.gaps {
+            ui.label(format!("• {}", gap.describe(english)));
+        }
+        ui.label(state.t(
+            "Tilføj tidligere satser under \"Lønskala og pension\" nedenfor (eller med tutorfordeling settings set … --from …).",
+            "Add earlier rates under \"Salary scale and pension\" below (or with tutorfordeling settings set … --from …).",
+        ));
+    });
+}
+
+/// The lines of the selected practice in the period.
+fn practice_lines_ui(ui: &mut egui::Ui, state: &AppState, sel: &PracticeLines) {
+    let name = state.data.practice(&sel.practice_id).map_or("", |p| p.name.as_str());
+    egui::CollapsingHeader::new(format!(
+        "{} {name} ({}): {} {}",
+        state.t("Linjer for", "Lines of"),
+        sel.practice_id,
+        sel.lines.len(),
+        state.t("linjer", "lines")
+    ))
+    .id_salt("finance_practice_lines")
+    .show(ui, |ui| {
+        TableBuilder::new(ui)
+            .id_salt("finance_practice_lines_table")
+            .striped(true)
+            .max_scroll_height(220.0)
+            .column(Column::initial(170.0).clip(true))
+            .column(Column::initial(70.0))
+            .column(Column::initial(60.0))
+            .column(Column::initial(40.0))
+            .columns(Column::initial(95.0).at_least(80.0), 4)
+            .header(20.0, |mut h| {
+                for title in [
+                    state.t("Uddannelseslæge", "Trainee"),
+                    state.t("Type", "Type"),
+                    state.t("Måned", "Month"),
+                    state.t("Dage", "Days"),
+                    state.t("Lønbasis", "Salary basis"),
+                    state.t("Praksis andel", "Practice share"),
+                    state.t("Region andel", "Region share"),
+                    state.t("Honorar", "Honorarium"),
+                ] {
+                    h.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, sel.lines.len(), |mut row| {
+                    let l = &sel.lines[row.index()];
+                    row.col(|ui| {
+                        ui.label(&l.trainee_name);
+                    });
+                    row.col(|ui| {
+                        ui.label(state.lang.kind(l.kind));
+                    });
+                    row.col(|ui| {
+                        ui.label(l.month.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(l.days.to_string());
+                    });
+                    for amount in [l.basis, l.practice_share, l.region_share, l.honorarium] {
+                        row.col(|ui| {
+                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                ui.label(amount.to_danish());
+                            });
+                        });
+                    }
+                });
+            });
+    });
 }
 
 fn totals_label(ui: &mut egui::Ui, state: &AppState, t: &Totals) {
