@@ -77,7 +77,7 @@ impl FairnessPanel {
         egui::ScrollArea::vertical().id_salt("flagged").auto_shrink([false, false]).show(ui, |ui| {
             for p in review.practices.iter().filter(|p| !p.flags.is_empty()) {
                 ui.horizontal(|ui| {
-                    let flags: Vec<String> = p.flags.iter().map(|f| flag_name(state, f)).collect();
+                    let flags: Vec<String> = p.flags.iter().map(|f| flag_name(state, f.rule_id())).collect();
                     if ui.link(format!("{} ({})", p.name, p.practice_id)).clicked() {
                         pick = Some(p.practice_id.clone());
                     }

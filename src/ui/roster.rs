@@ -16,14 +16,8 @@ use super::state::{AppState, DraggedTrainee, Selection};
 
 /// One colour per trainee type, shared by the timeline and the fairness plots.
 pub fn kind_colour(kind: TraineeType) -> Color32 {
-    match kind {
-        TraineeType::Kbu => Color32::from_rgb(66, 133, 244),
-        TraineeType::Intro => Color32::from_rgb(52, 168, 83),
-        TraineeType::Phase1 => Color32::from_rgb(251, 188, 5),
-        TraineeType::Phase2 => Color32::from_rgb(234, 120, 30),
-        TraineeType::Phase3 => Color32::from_rgb(200, 50, 60),
-        TraineeType::Other => Color32::from_rgb(150, 100, 200),
-    }
+    let (r, g, b) = crate::report::fairness::kind_rgb(kind);
+    Color32::from_rgb(r, g, b)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
