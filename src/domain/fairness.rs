@@ -276,6 +276,8 @@ pub struct FairnessReview {
     pub threatened_tutor_share: f64,
     /// The P6 thresholds the flags were raised with.
     pub p6_thresholds: P6Thresholds,
+    /// `Settings::idle_months` the idle flags were raised with (0: no idle flags).
+    pub idle_months: u32,
     /// The Gini per calendar year of the period (each year cut to the period), for plots.
     #[serde(serialize_with = "two_decimals_by_year")]
     pub gini_by_year: Vec<(i32, f64)>,
@@ -467,8 +469,7 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
         }
     }
     let all_tutors: u64 = practices.iter().map(|p| u64::from(p.tutors)).sum();
-    let threatened_tutors: u64 =
-        practices.iter().filter(|p| data.is_threatened(p)).map(|p| u64::from(p.tutors)).sum();
+    let threatened_tutors: u64 = practices.iter().filter(|p| data.is_threatened(p)).map(|p| u64::from(p.tutors)).sum();
     let per_tutor: Vec<f64> = lines.iter().map(|l| l.months_per_tutor).collect();
 
     FairnessReview {
@@ -482,6 +483,7 @@ pub fn fairness_review(data: &Dataset, period: Period, today: NaiveDate) -> Fair
         threatened_share,
         threatened_tutor_share: if all_tutors > 0 { threatened_tutors as f64 / all_tutors as f64 } else { 0.0 },
         p6_thresholds: thresholds,
+        idle_months: data.settings.idle_months,
         gini_by_year: years.iter().map(|y| (y.year, y.gini_months_per_tutor)).collect(),
         threatened_share_by_year: years.iter().map(|y| (y.year, y.threatened_share)).collect(),
         years,
@@ -508,10 +510,8 @@ fn p6_figures(
     last_day: NaiveDate,
     window_months: u32,
 ) -> P6Figures {
-    let first_day = last_day
-        .checked_sub_months(Months::new(window_months.max(1)))
-        .and_then(|d| d.succ_opt())
-        .unwrap_or(last_day);
+    let first_day =
+        last_day.checked_sub_months(Months::new(window_months.max(1))).and_then(|d| d.succ_opt()).unwrap_or(last_day);
     let window = Period::new(first_day, last_day);
     // A day-by-day count: the window is a few hundred days, and a practice holds few placements.
     let mut trainees_on_day = vec![0u32; usize::try_from(window.days()).unwrap_or(0)];
@@ -1095,8 +1095,10 @@ mod tests {
 
     #[test]
     fn the_json_has_the_contract_shape_with_two_decimals() {
-        let mut data =
-            region_with(vec![with_doctors(practice("P2", "Aarhus", 3), 4), with_doctors(practice("P1", "Lemvig", 1), 1)]);
+        let mut data = region_with(vec![
+            with_doctors(practice("P2", "Aarhus", 3), 4),
+            with_doctors(practice("P1", "Lemvig", 1), 1),
+        ]);
         data.practices[1].refuses = vec![TraineeType::Other];
         place(&mut data, "A", TraineeType::Phase2, "P2", d(2026, 1, 1), d(2026, 1, 10));
         let review = fairness_review(&data, months("2026-01", "2026-12"), d(2026, 12, 31));

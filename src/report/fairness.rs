@@ -70,13 +70,9 @@ pub fn flag_short(flag: &Flag, lang: Lang) -> String {
 /// Why the flag was raised, with its figures and thresholds: the sentence a reviewer reads.
 pub fn flag_reason(flag: &Flag, lang: Lang) -> String {
     match flag {
-        Flag::RefusesTypes { types } => format!(
-            "{}: {} {}. {}",
-            flag_name(FlagKind::RefusesTypes, lang),
-            lang.t("praksis afviser", "the practice refuses"),
-            type_list(types, lang),
-            lang.t("En praksis bør over tid være åben for alle typer.", "Over time a practice should be open to all types.")
-        ),
+        Flag::RefusesTypes { types } => {
+            format!("P3: {} {}.", lang.t("afviser", "refuses"), type_list(types, lang))
+        }
         Flag::RunsOnTrainees { figures, thresholds } => p6_reason(figures, thresholds, lang),
         Flag::Idle { stretch } => idle_reason(stretch, lang),
     }
@@ -105,7 +101,8 @@ pub fn p6_reason(figures: &P6Figures, thresholds: &P6Thresholds, lang: Lang) -> 
 
 fn idle_reason(stretch: &IdleStretch, lang: Lang) -> String {
     let name = flag_name(FlagKind::Idle, lang);
-    let limit = format!("{} {} {}", lang.t("markeres efter", "flagged after"), stretch.idle_months, lang.t("mdr.", "months"));
+    let limit =
+        format!("{} {} {}", lang.t("markeres efter", "flagged after"), stretch.idle_months, lang.t("mdr.", "months"));
     match (stretch.free_from, stretch.months()) {
         (Some(from), Some(months)) => format!(
             "{name}: {} {} {} {} ({} {}; {limit}).",
@@ -275,7 +272,9 @@ fn fill_rect(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32, colour: Color) {
     ops.push(Op::SetFillColor { col: colour });
     ops.push(Op::DrawPolygon {
         polygon: Polygon {
-            rings: vec![PolygonRing { points: vec![point(x, y), point(x + w, y), point(x + w, y + h), point(x, y + h)] }],
+            rings: vec![PolygonRing {
+                points: vec![point(x, y), point(x + w, y), point(x + w, y + h), point(x, y + h)],
+            }],
             mode: PaintMode::Fill,
             winding_order: WindingOrder::NonZero,
         },
@@ -302,7 +301,7 @@ fn stroke(ops: &mut Vec<Op>, points: &[(f32, f32)], thickness_pt: f32, colour: C
 
 /// A step for about `n` ticks up to `max`: 1, 2 or 5 times a power of ten.
 fn nice_step(max: f64, n: f64) -> f64 {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || max.is_infinite() {
         return 1.0;
     }
     let rough = max / n;
@@ -422,7 +421,8 @@ fn plot_months_per_tutor(c: &mut Canvas<'_>, review: &FairnessReview, left: f32,
 /// P2: months by type in the region, against an even mix of the five general-medicine types.
 fn plot_type_mix(c: &mut Canvas<'_>, review: &FairnessReview, left: f32, bottom: f32) {
     let months = review.months_by_type();
-    let general: f64 = TraineeType::ALL.iter().zip(months).filter(|(k, _)| **k != TraineeType::Other).map(|(_, m)| m).sum();
+    let general: f64 =
+        TraineeType::ALL.iter().zip(months).filter(|(k, _)| **k != TraineeType::Other).map(|(_, m)| m).sum();
     let even = general * EVEN_TYPE_SHARE;
     let y_max = months.iter().copied().fold(even, f64::max).max(1.0) * 1.15;
     let a = Axes { left, bottom, width: 72.0, height: 42.0, x_min: 0.0, x_max: 6.0, y_max };
@@ -456,15 +456,7 @@ fn year_line(c: &mut Canvas<'_>, a: &Axes, points: &[(i32, f64)], colour: Color)
 fn year_axes(points: &[(i32, f64)], left: f32, bottom: f32, y_max: f64) -> Axes {
     let first = points.first().map_or(0, |p| p.0);
     let last = points.last().map_or(first, |p| p.0);
-    Axes {
-        left,
-        bottom,
-        width: 72.0,
-        height: 42.0,
-        x_min: f64::from(first) - 0.5,
-        x_max: f64::from(last) + 0.5,
-        y_max,
-    }
+    Axes { left, bottom, width: 72.0, height: 42.0, x_min: f64::from(first) - 0.5, x_max: f64::from(last) + 0.5, y_max }
 }
 
 /// P1 over time: the Gini per calendar year.
@@ -549,10 +541,11 @@ fn draw_first_page(c: &mut Canvas<'_>, review: &FairnessReview) {
             ),
         ),
     ];
+    let value_x = rows.iter().map(|(label, _)| LEFT + c.regular.width_mm(label, 9.0)).fold(0.0, f32::max) + 4.0;
     let mut y = 247.0;
     for (label, value) in &rows {
         c.left(false, 9.0, LEFT, y, label);
-        c.left(true, 9.0, 105.0, y, value);
+        c.left(true, 9.0, value_x, y, value);
         y -= 5.0;
     }
 
@@ -573,9 +566,11 @@ fn draw_first_page(c: &mut Canvas<'_>, review: &FairnessReview) {
             t.min_days_percent,
             number(t.min_trainees_per_doctor, 2)
         ),
-        "P3 markerer en praksis, der afviser en type. \"Ingen i lang tid\": ingen uddannelseslæge i lang tid \
-         (indstillingen idle_months)."
-            .to_string(),
+        format!(
+            "P3 markerer en praksis, der afviser en type; en praksis bør over tid være åben for alle typer. \
+             \"Ingen i lang tid\" markerer en praksis uden uddannelseslæge i mindst {} måneder.",
+            review.idle_months
+        ),
         "Måneder er dage ÷ (365,25 ÷ 12). Stiplede linjer er sammenligningsgrundlag: regionens median, en jævn \
          blanding af de fem typer og andelen af tutorer i lægedækningstruede områder."
             .to_string(),
@@ -595,10 +590,21 @@ enum Row {
     Heading(String),
     Text(String),
     YearHeader,
-    Year { year: i32, months: f64, gini: f64, share: f64 },
+    Year {
+        year: i32,
+        months: f64,
+        gini: f64,
+        share: f64,
+    },
     FlagHeader,
     /// A practice's first line carries its id, name and municipality.
-    Flagged { id: String, name: String, municipality: String, reason: String, first: bool },
+    Flagged {
+        id: String,
+        name: String,
+        municipality: String,
+        reason: String,
+        first: bool,
+    },
     Gap,
 }
 
@@ -884,10 +890,16 @@ mod tests {
         let solo = review.practices.iter().find(|p| p.practice_id == "R-SOLO").expect("solo");
         let p6 = solo.flags.iter().find(|f| f.kind() == FlagKind::RunsOnTrainees).expect("P6");
         let da = flag_reason(p6, Lang::Danish);
-        assert!(da.contains("100 % af dagene") && da.contains("1,00 pr. læge") && da.contains("markeres ved mindst 90 %"), "{da}");
+        assert!(
+            da.contains("100 % af dagene") && da.contains("1,00 pr. læge") && da.contains("markeres ved mindst 90 %"),
+            "{da}"
+        );
         assert!(da.contains("Seneste 24 måneder til 31-12-2024"), "{da}");
         let en = flag_reason(p6, Lang::English);
-        assert!(en.contains("100 % of the days") && en.contains("1,00 per doctor") && en.contains("flagged from 0,50"), "{en}");
+        assert!(
+            en.contains("100 % of the days") && en.contains("1,00 per doctor") && en.contains("flagged from 0,50"),
+            "{en}"
+        );
         for danish_word in ["dagene", "læge", "måneder", "markeres"] {
             assert!(!en.contains(danish_word), "{en}");
         }
@@ -940,7 +952,7 @@ mod tests {
             "Solopraksis Ærø-vej",
             "R-REFUSE",
             "R-EMPTY",
-            "afviser KBU, Fase 3",
+            "P3: afviser KBU, Fase 3.",
             "uddannelseslæger til stede 100 % af dagene",
         ] {
             assert!(text.contains(wanted), "{wanted:?} missing in:\n{text}");
