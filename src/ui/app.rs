@@ -146,6 +146,20 @@ impl App {
                 for (tab, name) in tabs {
                     ui.selectable_value(&mut self.state.tab, tab, name);
                 }
+                if let Some(back) = self.state.return_to {
+                    if self.state.tab == back || self.state.tab != Tab::Map {
+                        // Back where it came from, or the user went elsewhere.
+                        self.state.return_to = None;
+                    } else {
+                        ui.separator();
+                        let name = tabs.iter().find(|(t, _)| *t == back).map_or("", |(_, n)| *n);
+                        let text = format!("← {} {name}", self.state.t("Tilbage til", "Back to"));
+                        if ui.button(text).clicked() {
+                            self.state.tab = back;
+                            self.state.return_to = None;
+                        }
+                    }
+                }
             });
             ui.separator();
             match self.state.tab {
@@ -494,8 +508,7 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 });
             }
             if ui.button(state.t("Vis på kortet", "Show on the map")).clicked() {
-                state.focus_practice = Some(id.clone());
-                state.tab = Tab::Map;
+                state.show_on_map(&id);
             }
             if ui.button(state.t("Redigér i praksislisten", "Edit in the practice list")).clicked() {
                 state.tab = Tab::Practices;
