@@ -72,6 +72,11 @@ impl App {
         let path = db.or_else(|| remembered.last_file.clone().filter(|p| p.exists())).unwrap_or_else(default_demo_path);
         let mut app = App::with_path(&path);
         app.state.lang = remembered.lang;
+        // The file was opened before the remembered language was known: word its notices again.
+        if let Some(store) = &app.state.store {
+            app.state.notices =
+                store.warnings().iter().filter_map(|w| super::files::notice(app.state.lang, w)).collect();
+        }
         app.state.dark = remembered.dark;
         app.state.tab = remembered.tab;
         for p in remembered.recent.iter().rev() {
@@ -476,7 +481,14 @@ fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                         state.t("Kapacitet", "Capacity"),
                         p.effective_capacity(state.data.settings.capacity_per_tutor).to_string(),
                     ),
-                    (state.t("Patientgrundlag", "Patient base"), p.setting.danish().to_string()),
+                    (
+                        state.t("Patientgrundlag", "Patient base"),
+                        match p.setting {
+                            crate::domain::model::Setting::Urban => state.t("by", "urban"),
+                            crate::domain::model::Setting::Rural => state.t("land", "rural"),
+                        }
+                        .to_string(),
+                    ),
                     (
                         state.t("Lægedækningstruet", "Threatened area"),
                         if state.data.is_threatened(&p) { state.t("ja", "yes") } else { state.t("nej", "no") }.into(),

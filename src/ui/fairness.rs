@@ -455,7 +455,7 @@ impl FairnessPanel {
                 .column(Column::initial(170.0).at_least(90.0).clip(true))
                 .column(Column::initial(190.0).at_least(90.0).clip(true))
                 .column(Column::initial(104.0))
-                .column(Column::initial(96.0))
+                .column(Column::initial(112.0))
                 .column(Column::initial(64.0))
                 .column(Column::initial(68.0))
                 .column(Column::initial(64.0))
