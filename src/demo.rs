@@ -330,7 +330,8 @@ pub fn generate(params: &DemoParams) -> Dataset {
         for _ in 0..counts[mi] {
             id += 1;
             let tutors = [1, 1, 1, 1, 2, 2, 2, 3, 3, 4][rng.below(10)];
-            let doctors = if tutors == 1 && rng.chance(60) { 1 } else { tutors + rng.below(3) as u32 };
+            // Not every doctor of a practice is a tutor: a partnership has one to three more.
+            let doctors = if tutors == 1 && rng.chance(60) { 1 } else { tutors + 1 + rng.below(3) as u32 };
             let place = rng.pick(places);
             let name = rng.pick(PRACTICE_PATTERNS).replace("{}", place);
             let setting = if rng.chance(urban_pct) { Setting::Urban } else { Setting::Rural };
@@ -490,6 +491,8 @@ pub fn generate(params: &DemoParams) -> Dataset {
         }
     };
 
+    // Months placed at each practice so far.
+    let mut months_taken = vec![0u32; np];
     // History: each type at its yearly volume, start months spread, placed where the rules allow.
     let mut year_start = history_start;
     while year_start < round {
@@ -507,14 +510,23 @@ pub fn generate(params: &DemoParams) -> Dataset {
                 let (unit, municipality, cands, end) = draw(&mut rng, kind, start);
                 let t = make_trainee(&mut rng, kind, start, &cands, unit, municipality, end, &data.practices);
                 let offset = rng.below(cands.len().max(1));
-                let chosen = (0..cands.len()).map(|i| cands[(i + offset) % cands.len()]).find(|&p| {
-                    let pr = &data.practices[p];
-                    !pr.refuses.contains(&kind)
-                        && t.own_gp.as_deref() != Some(pr.id.as_str())
-                        && !t.family_practices.contains(&pr.id)
-                        && occ.fits(p, pr.effective_capacity(1), kind, t.start, t.end)
-                });
+                // Of the first two practices that fit, the one with less load per tutor so far:
+                // coordinators spread the load (P1), so few practices come to run on trainees (P6)
+                // and a few are seldom asked (idle), as in the real region.
+                let load = |p: usize| f64::from(months_taken[p]) / f64::from(data.practices[p].tutors.max(1));
+                let chosen = (0..cands.len())
+                    .map(|i| cands[(i + offset) % cands.len()])
+                    .filter(|&p| {
+                        let pr = &data.practices[p];
+                        !pr.refuses.contains(&kind)
+                            && t.own_gp.as_deref() != Some(pr.id.as_str())
+                            && !t.family_practices.contains(&pr.id)
+                            && occ.fits(p, pr.effective_capacity(1), kind, t.start, t.end)
+                    })
+                    .take(2)
+                    .min_by(|&a, &b| load(a).total_cmp(&load(b)));
                 if let Some(p) = chosen {
+                    months_taken[p] += kind.default_months();
                     occ.take(p, kind, t.start, t.end);
                     data.placements.push(Placement {
                         trainee_id: t.id.clone(),

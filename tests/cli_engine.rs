@@ -227,3 +227,105 @@ fn fairness_json_has_months_per_tutor_flags_and_a_gini() {
     assert!(v["gini_months_per_tutor"].as_f64().is_some_and(|g| g > 0.5), "one practice has it all");
     assert_eq!(dir.run(&["fairness", "--db", db, "--from", "2026-12", "--to", "2026-01"]).status.code(), Some(2));
 }
+
+/// The examples with four placements (EX-F3B in Skive, the examples' only threatened
+/// municipality) and EX-P2 refusing two types: the ground for the fairness report tests.
+fn fairness_ground(dir: &Dir) -> String {
+    let db = dir.with_examples();
+    let db = db.to_str().expect("path").to_string();
+    for (t, p) in [("EX-K2", "EX-P7"), ("EX-F2", "EX-P5"), ("EX-I1", "EX-P4"), ("EX-F3B", "EX-P6")] {
+        dir.ok(&["place", "--db", &db, t, p]);
+    }
+    dir.ok(&["practice", "set", "--db", &db, "EX-P2", "--refuses", "kbu|phase3"]);
+    // The CLI reviews up to today's date; no idle flags, so the figures do not depend on the clock.
+    dir.ok(&["settings", "set", "--db", &db, "idle_months", "0"]);
+    db
+}
+
+fn practice_line<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["practices"].as_array().expect("list").iter().find(|p| p["practice_id"] == id).expect("practice")
+}
+
+#[test]
+fn fairness_json_gives_months_per_doctor_and_the_threatened_share_beside_the_tutors_share() {
+    let dir = Dir::new();
+    let db = fairness_ground(&dir);
+    let v = json(&dir.ok(&["fairness", "--db", &db, "--from", "2026-01", "--to", "2027-12", "--format", "json"]));
+    // EX-P4 (1 tutor, 2 doctors): EX-I1 1 Aug 2026 – 31 Jul 2027 = 365 days = 11.99 months, 6.00 per doctor.
+    let p4 = practice_line(&v, "EX-P4");
+    assert_eq!(p4["trainee_months"].as_f64(), Some(11.99));
+    assert_eq!(p4["months_per_tutor"].as_f64(), Some(11.99));
+    assert_eq!(p4["months_per_doctor"].as_f64(), Some(6.0));
+    assert_eq!(p4["doctors"].as_u64(), Some(2));
+    // EX-P5 (2 doctors): EX-F2 18 May – 17 Nov 2026 = 184 days = 6.05 months, 3.02 per doctor.
+    assert_eq!(practice_line(&v, "EX-P5")["months_per_doctor"].as_f64(), Some(3.02));
+    // EX-P3 had nobody: 0.
+    assert_eq!(practice_line(&v, "EX-P3")["months_per_doctor"].as_f64(), Some(0.0));
+    // Threatened: EX-P6's 365 days of 184 + 184 + 365 + 365; its 1 tutor of the examples' 12.
+    assert_eq!(v["threatened_share"].as_f64(), Some(0.3324), "365 / 1098");
+    assert_eq!(v["threatened_tutor_share"].as_f64(), Some(0.0833), "1 / 12");
+    assert_eq!(practice_line(&v, "EX-P2")["flags"], serde_json::json!(["P3"]));
+    // EX-P6 had a trainee on 365 of the window's 730 days: not P6 at 90 %.
+    assert!(!practice_line(&v, "EX-P6")["flags"].as_array().expect("flags").contains(&"P6".into()));
+}
+
+#[test]
+fn the_p6_thresholds_are_settings_that_change_the_flag() {
+    let dir = Dir::new();
+    let db = fairness_ground(&dir);
+    let show = stdout(&dir.ok(&["settings", "show", "--db", &db]));
+    assert!(show.contains("p6.window_months    24") && show.contains("p6.min_days_percent 90"), "{show}");
+    let out = dir.run(&["settings", "set", "--db", &db, "p6.min_days_percent", "120"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(dir.run(&["settings", "set", "--db", &db, "p6.window_months", "0"]).status.code(), Some(2));
+    // EX-P6: one trainee for its one doctor on half the days of 2026–2027.
+    dir.ok(&["settings", "set", "--db", &db, "p6.min_days_percent", "50"]);
+    dir.ok(&["settings", "set", "--db", &db, "p6.min_trainees_per_doctor", "0,75"]);
+    let v = json(&dir.ok(&["fairness", "--db", &db, "--from", "2026-01", "--to", "2027-12", "--format", "json"]));
+    assert_eq!(practice_line(&v, "EX-P6")["flags"], serde_json::json!(["P6"]), "{v}");
+    assert_eq!(v["p6_thresholds"]["min_trainees_per_doctor"].as_f64(), Some(0.75));
+    dir.ok(&["settings", "set", "--db", &db, "p6.window_months", "12"]);
+    // The last 12 months: 2027, with EX-F3B on 304 of 365 days (83 %).
+    let v = json(&dir.ok(&["fairness", "--db", &db, "--from", "2026-01", "--to", "2027-12", "--format", "json"]));
+    assert_eq!(practice_line(&v, "EX-P6")["p6"]["days_with_trainees"].as_u64(), Some(304));
+    assert_eq!(practice_line(&v, "EX-P6")["flags"], serde_json::json!(["P6"]));
+}
+
+#[test]
+fn fairness_pdf_writes_a_private_report_naming_each_flagged_practice_with_its_reason() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = Dir::new();
+    let db = fairness_ground(&dir);
+    dir.ok(&["settings", "set", "--db", &db, "p6.min_days_percent", "50"]);
+    let pdf = dir.path("fordeling.pdf");
+    let out =
+        dir.ok(&["fairness", "--db", &db, "--from", "2026-01", "--to", "2027-12", "--pdf", pdf.to_str().expect("p")]);
+    assert!(stdout(&out).is_empty(), "only the PDF when --format is not given");
+    assert_eq!(std::fs::metadata(&pdf).expect("pdf").permissions().mode() & 0o777, 0o600);
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().expect("pdf"), "-"])
+        .output()
+        .expect("pdftotext (Debian poppler-utils; .ci/run installs it)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("EX-P2 Juelsminde Lægehus Hedensted P3: afviser KBU, Fase 3."), "{text}");
+    assert!(flat.contains("EX-P6 Skive Fjordlægerne Skive P6: uddannelseslæger til stede 50 % af dagene"), "{text}");
+    assert!(flat.contains("Periode: 01-01-2026 – 31-12-2027"), "{text}");
+    // Unflagged practices are not listed.
+    assert!(!flat.contains("EX-P3 Silkeborg Centrum Lægehus"), "{text}");
+    // With --format json, the JSON too.
+    let out = dir.ok(&[
+        "fairness",
+        "--db",
+        &db,
+        "--from",
+        "2026-01",
+        "--to",
+        "2027-12",
+        "--format",
+        "json",
+        "--pdf",
+        pdf.to_str().expect("p"),
+    ]);
+    assert!(json(&out)["practices"].is_array());
+}

@@ -845,3 +845,192 @@ fn trainees_could_only_be_imported_now_the_desk_creates_and_edits_them_and_refus
     h.run_ok();
     assert_eq!(load(&db).trainee("NY-1").map(|t| t.name.clone()).as_deref(), Some("Ny Kollega Hansen"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Fordeling tab's review (issue 12). The desk's "today" is `demo_round_date()` (1 Dec 2026),
+// so its default period is the 5 lookback years to December 2026.
+
+use tutorfordeling::domain::dates::Period;
+use tutorfordeling::domain::fairness::{FairnessReview, FlagKind, fairness_review};
+use tutorfordeling::report::fairness::{flag_name, flag_reason};
+use tutorfordeling::report::format::Lang;
+
+fn default_review(data: &Dataset) -> FairnessReview {
+    let period =
+        Period::of_months(YearMonth::parse("2021-01").expect("month"), YearMonth::parse("2026-12").expect("month"));
+    fairness_review(data, period, demo_round_date())
+}
+
+fn ids(
+    review: &FairnessReview,
+    keep: impl Fn(&tutorfordeling::domain::fairness::PracticeFairness) -> bool,
+) -> Vec<String> {
+    review.practices.iter().filter(|p| keep(p)).map(|p| p.practice_id.clone()).collect()
+}
+
+/// Opens the combo box labelled `combo` and picks `choice`.
+fn choose(h: &mut Harness<'_, App>, combo: &str, choice: &str) {
+    h.get_by_role_and_label(Role::ComboBox, combo).click();
+    h.run_ok();
+    h.get_by_label(choice).click();
+    h.run_ok();
+}
+
+#[test]
+fn the_review_table_sorts_by_load_filters_by_flag_and_opens_a_flagged_practice_with_its_reasons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let data = load(&db);
+    let review = default_review(&data);
+    let mut h = harness(&db);
+    h.get_by_label("Fordeling").click();
+    h.run_ok();
+    assert_eq!(h.state().fairness.review().map(|r| (r.from, r.to)), Some((review.from, review.to)));
+    h.get_by_label(&format!("Viser {n} af {n} praksisser", n = data.practices.len()));
+
+    // Largest load per tutor first, ties by id; the first row is drawn above the second.
+    h.get_by_role_and_label(Role::Button, "Mdr./tutor").click();
+    h.run_ok();
+    let mut by_load = review.practices.clone();
+    by_load.sort_by(|a, b| b.months_per_tutor.total_cmp(&a.months_per_tutor).then(a.practice_id.cmp(&b.practice_id)));
+    let want: Vec<String> = by_load.iter().map(|p| p.practice_id.clone()).collect();
+    assert_eq!(h.state().fairness.shown(), want.as_slice());
+    let y = |h: &Harness<'_, App>, id: &str| h.get_by_label(id).rect().center().y;
+    assert!(y(&h, &want[0]) < y(&h, &want[1]));
+    // A second click: smallest first.
+    h.get_by_role_and_label(Role::Button, "Mdr./tutor ▼").click();
+    h.run_ok();
+    by_load.sort_by(|a, b| a.months_per_tutor.total_cmp(&b.months_per_tutor).then(a.practice_id.cmp(&b.practice_id)));
+    let want: Vec<String> = by_load.iter().map(|p| p.practice_id.clone()).collect();
+    assert_eq!(h.state().fairness.shown(), want.as_slice());
+
+    // Only the practices that run on trainees (P6), still smallest load first.
+    let p6 = ids(&review, |p| p.has(FlagKind::RunsOnTrainees));
+    assert!(!p6.is_empty(), "the demo has practices that run on trainees");
+    choose(&mut h, "Markering", flag_name(FlagKind::RunsOnTrainees, Lang::Danish));
+    let shown = h.state().fairness.shown().to_vec();
+    let mut sorted = shown.clone();
+    sorted.sort();
+    assert_eq!(sorted, p6);
+    assert_eq!(shown, want.iter().filter(|id| p6.contains(id)).cloned().collect::<Vec<_>>());
+    h.get_by_label(&format!("Viser {} af {} praksisser", p6.len(), data.practices.len()));
+    assert!(h.query_by_label(&want.iter().find(|id| !p6.contains(id)).expect("an unflagged one").clone()).is_none());
+
+    // Open the first: its heading, why it is flagged (with its figures) and the way to the map.
+    let id = shown[0].clone();
+    let line = review.practices.iter().find(|p| p.practice_id == id).expect("line").clone();
+    h.get_by_label(&id).click();
+    h.run_ok();
+    assert_eq!(h.state().fairness.selected(), Some(id.as_str()));
+    h.get_by_label(&format!("{} ({})", line.name, id));
+    h.get_by_label("Hvorfor markeret");
+    for flag in &line.flags {
+        h.get_by_label(&flag_reason(flag, Lang::Danish));
+    }
+    h.get_by_label_contains("regionens median");
+    h.get_all_by_label("Vis på kortet").next().expect("the button").click();
+    h.run_ok();
+    assert_eq!(h.state().state.tab, Tab::Map);
+    // The map took the focus request and shows the practice selected.
+    assert_eq!(h.state().state.selection, tutorfordeling::ui::state::Selection::Practice(id.clone()));
+    h.get_by_label("← Tilbage til Fordeling").click();
+    h.run_ok();
+    assert_eq!(h.state().state.tab, Tab::Fairness);
+    h.get_by_label(&format!("{} ({})", line.name, id));
+    assert!(h.query_by_label("← Tilbage til Fordeling").is_none());
+    assert_eq!(load(&db), data, "reviewing writes nothing");
+}
+
+#[test]
+fn in_english_the_review_filters_by_area_district_and_threatened_with_no_danish_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let data = load(&db);
+    let review = default_review(&data);
+    let mut h = harness(&db);
+    h.get_by_label("Vis").click();
+    h.run_ok();
+    h.get_by_label("English").click();
+    h.run_ok();
+    h.get_by_label("Fairness").click();
+    h.run_ok();
+    h.get_by_label(&format!("Showing {n} of {n} practices", n = data.practices.len()));
+    h.get_by_role_and_label(Role::Button, "Months/tutor");
+    for danish in ["Mdr./tutor", "Markeringer", "Fordeling", "Gennemgang", "Søg", "Område", "Kommune"] {
+        assert!(h.query_by_label(danish).is_none(), "{danish} in English");
+    }
+    h.get_by_label_contains("Flagged of");
+
+    // Area, then district (the area's), then threatened.
+    let unit = "Regionshospitalet Gødstrup";
+    choose(&mut h, "Area", unit);
+    let mut shown = h.state().fairness.shown().to_vec();
+    shown.sort();
+    assert_eq!(shown, ids(&review, |p| p.hospital_unit.as_deref() == Some(unit)));
+    choose(&mut h, "District", "West");
+    choose(&mut h, "Threatened (P5)", "yes");
+    let mut shown = h.state().fairness.shown().to_vec();
+    shown.sort();
+    let want = ids(&review, |p| p.hospital_unit.as_deref() == Some(unit) && p.threatened);
+    assert!(!want.is_empty(), "Gødstrup's catchment holds threatened municipalities");
+    assert_eq!(shown, want);
+    choose(&mut h, "Threatened (P5)", "no");
+    let mut shown = h.state().fairness.shown().to_vec();
+    shown.sort();
+    assert_eq!(shown, ids(&review, |p| p.hospital_unit.as_deref() == Some(unit) && !p.threatened));
+
+    // The plots and the years, in English.
+    h.get_by_label("Plots").click();
+    h.run_ok();
+    h.get_by_label("Months per tutor (P1)");
+    h.get_by_label("Type mix in the region (P2)");
+    h.get_by_label("Over time").click();
+    h.run_ok();
+    h.get_by_label("Compare two periods");
+    h.get_by_label("Period A");
+}
+
+#[test]
+fn the_practice_list_filters_on_p6_and_idle_from_the_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let review = default_review(&load(&db));
+    let mut h = harness(&db);
+    h.get_by_label("Praksisser").click();
+    h.run_ok();
+    for (choice, kind) in
+        [("drives af uddannelseslæger (P6)", FlagKind::RunsOnTrainees), ("ingen i lang tid", FlagKind::Idle)]
+    {
+        choose(&mut h, "Markering", choice);
+        let flagged = ids(&review, |p| p.has(kind));
+        assert!(!flagged.is_empty(), "{choice}: the demo has some");
+        for id in &flagged {
+            h.get_by_label(id);
+        }
+        let other = review.practices.iter().find(|p| p.flags.is_empty()).expect("an unflagged practice");
+        assert!(h.query_by_label(&other.practice_id).is_none(), "{choice}: {} is not flagged", other.practice_id);
+    }
+}
+
+#[test]
+fn the_print_button_writes_the_review_as_a_private_pdf_naming_the_flagged() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let review = default_review(&load(&db));
+    let mut h = harness(&db);
+    h.get_by_label("Fordeling").click();
+    h.run_ok();
+    h.get_by_label("Udskriv rapport (PDF)…");
+    // The button opens a native dialog; the panel's write is what it calls with the chosen path.
+    let pdf = dir.path().join("fordeling.pdf");
+    let app = h.state_mut();
+    assert!(app.fairness.write_report(&mut app.state, &pdf));
+    assert_eq!(std::fs::metadata(&pdf).expect("pdf").permissions().mode() & 0o777, 0o600);
+    let text =
+        std::process::Command::new("pdftotext").args([pdf.to_str().expect("p"), "-"]).output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for p in review.flagged() {
+        assert!(text.contains(&p.practice_id), "{} missing", p.practice_id);
+    }
+}

@@ -178,17 +178,22 @@ pub fn intro_round(
     Ok(())
 }
 
-/// `fairness`: the review for DYNAMU over whole months.
-pub fn fairness(db: &Path, from: &str, to: &str, format: Format) -> CliResult {
+/// `fairness`: the review for DYNAMU over whole months, as text or JSON on stdout and, with
+/// `--pdf FILE`, as a printable PDF report.
+pub fn fairness(db: &Path, from: &str, to: &str, format: Option<Format>, pdf: Option<&Path>) -> CliResult {
     let (_, _, period) = arg_months(from, to)?;
     let (_, data) = load(db)?;
-    let review = crate::domain::fairness::fairness_review(&data, period, today());
+    let today = today();
+    let review = crate::domain::fairness::fairness_review(&data, period, today);
+    if let Some(path) = pdf {
+        crate::ops::fairness::write_report(&review, today, path)?;
+        eprintln!("wrote the fairness report to {}", path.display());
+    }
     match format {
-        Format::Json => print_json(&review),
-        _ => {
-            print_out(&review.to_text())?;
-            Ok(())
-        }
+        Some(Format::Json) => print_json(&review),
+        Some(_) => Ok(print_out(&crate::report::fairness::text(&review))?),
+        None if pdf.is_none() => Ok(print_out(&crate::report::fairness::text(&review))?),
+        None => Ok(()),
     }
 }
 

@@ -83,6 +83,7 @@ impl From<ops::OpError> for Failure {
             ops::OpError::Input(m) => Failure::BadInput(m),
             ops::OpError::Csv(c) => Failure::from(c),
             ops::OpError::Store(s) => Failure::from(s),
+            ops::OpError::Output(m) => Failure::Unexpected(anyhow::anyhow!(m)),
         }
     }
 }
@@ -309,8 +310,12 @@ pub enum Cmd {
         /// Last month, YYYY-MM.
         #[arg(long)]
         to: String,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// text (the default) or json. With --pdf and no --format, only the PDF is written.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Also write the review as a printable PDF report (Danish) to FILE.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
     },
     /// The salary co-financing split, exact to the øre.
     Finance {
@@ -501,8 +506,9 @@ pub enum SettingsCmd {
         format: Format,
     },
     /// KEY is one of: salary.<step>, share.<type>, honorarium, pension (these four are dated:
-    /// --from), h6.overlap_days, capacity_per_tutor, lookback_years, idle_months,
-    /// weight.<t1|t2|p1..p7>, threatened.<municipality>.
+    /// --from), h6.overlap_days, capacity_per_tutor, lookback_years, idle_months, p6.window_months,
+    /// p6.min_days_percent, p6.min_trainees_per_doctor, weight.<t1|t2|p1..p7>,
+    /// threatened.<municipality>.
     Set {
         #[arg(long)]
         db: PathBuf,
@@ -805,7 +811,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             engine::intro_round(&db, &ranking, &decline, offered_on.as_deref(), apply, format)
         }
         Cmd::Room { db, area, from, months, format } => engine::room(&db, &area, &from, months, format),
-        Cmd::Fairness { db, from, to, format } => engine::fairness(&db, &from, &to, format),
+        Cmd::Fairness { db, from, to, format, pdf } => engine::fairness(&db, &from, &to, format, pdf.as_deref()),
         Cmd::Finance { db, from, to, practice, format } => money::finance(&db, &from, &to, practice.as_deref(), format),
         Cmd::Statements { db, from, to, out, practice } => {
             money::statements(&db, &from, &to, &out, practice.as_deref())

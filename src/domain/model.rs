@@ -389,6 +389,15 @@ pub struct Settings {
     pub lookback_years: u32,
     /// Months without a trainee before a practice is flagged `idle`.
     pub idle_months: u32,
+    /// Rule P6: the months the test looks back over, ending on the last day of the review.
+    #[serde(default = "default_p6_window_months")]
+    pub p6_window_months: u32,
+    /// Rule P6: trainees present on at least this percentage of the window's days.
+    #[serde(default = "default_p6_min_days_percent")]
+    pub p6_min_days_percent: u32,
+    /// Rule P6: on those days, trainees present averaged at least this many per doctor.
+    #[serde(default = "default_p6_min_trainees_per_doctor")]
+    pub p6_min_trainees_per_doctor: f64,
     pub weights: Weights,
     /// DOMAIN.md §5: the practice's share per type.
     pub share_rates: Vec<ShareRate>,
@@ -407,6 +416,12 @@ struct SettingsFile {
     capacity_per_tutor: u32,
     lookback_years: u32,
     idle_months: u32,
+    #[serde(default = "default_p6_window_months")]
+    p6_window_months: u32,
+    #[serde(default = "default_p6_min_days_percent")]
+    p6_min_days_percent: u32,
+    #[serde(default = "default_p6_min_trainees_per_doctor")]
+    p6_min_trainees_per_doctor: f64,
     weights: Weights,
     share_rates: Vec<ShareRate>,
     honorarium: Vec<Dated<Money>>,
@@ -435,6 +450,9 @@ impl From<SettingsFile> for Settings {
             capacity_per_tutor: f.capacity_per_tutor,
             lookback_years: f.lookback_years,
             idle_months: f.idle_months,
+            p6_window_months: f.p6_window_months,
+            p6_min_days_percent: f.p6_min_days_percent,
+            p6_min_trainees_per_doctor: f.p6_min_trainees_per_doctor,
             weights: f.weights,
             share_rates: f.share_rates,
             honorarium: f.honorarium,
@@ -443,6 +461,21 @@ impl From<SettingsFile> for Settings {
             pension_in_split: f.pension_in_split,
         }
     }
+}
+
+/// DOMAIN.md §4 P6: "over the last 24 months".
+fn default_p6_window_months() -> u32 {
+    24
+}
+
+/// DOMAIN.md §4 P6: "trainees were present on at least 90 % of the days".
+fn default_p6_min_days_percent() -> u32 {
+    90
+}
+
+/// DOMAIN.md §4 P6: "the trainees present averaged at least half the practice's doctors".
+fn default_p6_min_trainees_per_doctor() -> f64 {
+    0.5
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -584,6 +617,9 @@ impl Default for Settings {
             capacity_per_tutor: 1,
             lookback_years: 5,
             idle_months: 24,
+            p6_window_months: default_p6_window_months(),
+            p6_min_days_percent: default_p6_min_days_percent(),
+            p6_min_trainees_per_doctor: default_p6_min_trainees_per_doctor(),
             weights: Weights::default(),
             share_rates: vec![
                 pct(TraineeType::Kbu, 0),

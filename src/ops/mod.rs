@@ -4,6 +4,7 @@
 //! here and render what comes back. Every write goes through `Store::execute` as a `Command`
 //! built from the caller's view of the data, so a row that changed since is a conflict.
 
+pub mod fairness;
 pub mod files;
 pub mod settings;
 
@@ -27,6 +28,9 @@ pub enum OpError {
     Csv(#[from] CsvError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// A document or file for the user could not be made or written (CLI exit 1).
+    #[error("{0}")]
+    Output(String),
 }
 
 impl From<crate::domain::command::CommandError> for OpError {

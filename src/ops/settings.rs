@@ -20,6 +20,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("capacity_per_tutor", "H8: trainees per tutor at a time"),
     ("lookback_years", "years the score and the review look back"),
     ("idle_months", "months without a trainee before a practice is flagged idle"),
+    ("p6.window_months", "P6: the months looked back over, ending on the review's last day"),
+    ("p6.min_days_percent", "P6: trainees present on at least this percentage of the days"),
+    ("p6.min_trainees_per_doctor", "P6: on those days, at least this many trainees per doctor on average"),
     ("weight.<t1|t2|p1..p7>", "the weight of a soft principle in the score"),
     ("threatened.<municipality>", "P5: the municipality is threatened by GP shortage (yes/no)"),
 ];
@@ -172,6 +175,29 @@ pub fn command_with_source(
             }
             "lookback_years" => s.lookback_years = whole(key, value)?,
             "idle_months" => s.idle_months = whole(key, value)?,
+            "p6.window_months" => {
+                s.p6_window_months = whole(key, value)?;
+                if !(1..=120).contains(&s.p6_window_months) {
+                    return Err(input(format!("{key}: between 1 and 120 months")));
+                }
+            }
+            "p6.min_days_percent" => {
+                s.p6_min_days_percent = whole(key, value)?;
+                if s.p6_min_days_percent > 100 {
+                    return Err(input(format!("{key}: a percentage lies between 0 and 100")));
+                }
+            }
+            "p6.min_trainees_per_doctor" => {
+                let x: f64 = value
+                    .trim()
+                    .replace(',', ".")
+                    .parse()
+                    .map_err(|_| input(format!("{key}: '{value}' is not a number")))?;
+                if !(0.0..=10.0).contains(&x) {
+                    return Err(input(format!("{key}: between 0 and 10 trainees per doctor")));
+                }
+                s.p6_min_trainees_per_doctor = x;
+            }
             _ => return Err(unknown(key)),
         }
     }

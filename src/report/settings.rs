@@ -23,6 +23,9 @@ pub fn write_text(shown: &Shown) -> Result<(), crate::cli::Failure> {
     let _ = writeln!(out, "capacity_per_tutor  {}", s.capacity_per_tutor);
     let _ = writeln!(out, "lookback_years      {}", s.lookback_years);
     let _ = writeln!(out, "idle_months         {}", s.idle_months);
+    let _ = writeln!(out, "p6.window_months    {}", s.p6_window_months);
+    let _ = writeln!(out, "p6.min_days_percent {}", s.p6_min_days_percent);
+    let _ = writeln!(out, "p6.min_trainees_per_doctor {}", s.p6_min_trainees_per_doctor);
     for p in &s.pension {
         let _ = writeln!(out, "pension             {} from {}{}", pct(p.basis_points), p.valid_from, source(&p.source));
     }

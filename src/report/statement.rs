@@ -69,13 +69,13 @@ const AMOUNT_W: f32 = 19.5;
 const COL_HONORARIUM_R: f32 = RIGHT;
 
 /// The two fonts of a statement, parsed once and reused for every practice in a batch.
-struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
+pub(super) struct Fonts {
+    pub(super) regular: ParsedFont,
+    pub(super) bold: ParsedFont,
 }
 
 impl Fonts {
-    fn load() -> Result<Fonts, ReportError> {
+    pub(super) fn load() -> Result<Fonts, ReportError> {
         let mut warnings = Vec::new();
         let regular = ParsedFont::from_bytes(dejavu::sans::regular(), 0, &mut warnings).ok_or(ReportError::Font)?;
         let bold = ParsedFont::from_bytes(dejavu::sans::bold(), 0, &mut warnings).ok_or(ReportError::Font)?;
@@ -84,15 +84,15 @@ impl Fonts {
 }
 
 /// A font registered in one document, with its metrics for measuring.
-struct Face<'a> {
-    id: FontId,
-    parsed: &'a ParsedFont,
+pub(super) struct Face<'a> {
+    pub(super) id: FontId,
+    pub(super) parsed: &'a ParsedFont,
 }
 
 impl Face<'_> {
     /// Width of `text` in millimetres at `size_pt`: the sum of the glyph advances (the PDF is written
     /// glyph by glyph with no kerning, so this is exactly the width a viewer draws).
-    fn width_mm(&self, text: &str, size_pt: f32) -> f32 {
+    pub(super) fn width_mm(&self, text: &str, size_pt: f32) -> f32 {
         let units_per_em = f32::from(self.parsed.font_metrics.units_per_em.max(1));
         let units: u32 = text
             .chars()
@@ -106,7 +106,7 @@ impl Face<'_> {
     }
 
     /// Cuts `text` with an ellipsis so it fits `max_mm`.
-    fn fit(&self, text: &str, size_pt: f32, max_mm: f32) -> String {
+    pub(super) fn fit(&self, text: &str, size_pt: f32, max_mm: f32) -> String {
         if self.width_mm(text, size_pt) <= max_mm {
             return text.to_string();
         }
@@ -123,14 +123,14 @@ impl Face<'_> {
 }
 
 /// Drawing operations for one page.
-struct Canvas<'a> {
-    ops: Vec<Op>,
-    regular: &'a Face<'a>,
-    bold: &'a Face<'a>,
+pub(super) struct Canvas<'a> {
+    pub(super) ops: Vec<Op>,
+    pub(super) regular: &'a Face<'a>,
+    pub(super) bold: &'a Face<'a>,
 }
 
 impl<'a> Canvas<'a> {
-    fn new(regular: &'a Face<'a>, bold: &'a Face<'a>) -> Canvas<'a> {
+    pub(super) fn new(regular: &'a Face<'a>, bold: &'a Face<'a>) -> Canvas<'a> {
         Canvas { ops: Vec::new(), regular, bold }
     }
 
@@ -147,13 +147,13 @@ impl<'a> Canvas<'a> {
         self.ops.push(Op::EndTextSection);
     }
 
-    fn left(&mut self, bold: bool, size_pt: f32, x: f32, y: f32, text: &str) {
+    pub(super) fn left(&mut self, bold: bool, size_pt: f32, x: f32, y: f32, text: &str) {
         let face = if bold { self.bold } else { self.regular };
         self.text(face, size_pt, x, y, text);
     }
 
     /// Text with its right end at `right` (mm).
-    fn right(&mut self, bold: bool, size_pt: f32, right: f32, y: f32, text: &str) {
+    pub(super) fn right(&mut self, bold: bool, size_pt: f32, right: f32, y: f32, text: &str) {
         let face = if bold { self.bold } else { self.regular };
         let w = face.width_mm(text, size_pt);
         self.text(face, size_pt, right - w, y, text);
@@ -169,7 +169,7 @@ impl<'a> Canvas<'a> {
     }
 
     /// A horizontal rule from `x1` to `x2` at `y`, `grey` 0 (black) to 1 (white).
-    fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness_pt: f32, grey: f32) {
+    pub(super) fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness_pt: f32, grey: f32) {
         self.ops.push(Op::SaveGraphicsState);
         self.ops.push(Op::SetOutlineColor { col: Color::Greyscale(Greyscale { percent: grey, icc_profile: None }) });
         self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness_pt) });

@@ -71,6 +71,11 @@ impl App {
         let path = db.or_else(|| remembered.last_file.clone().filter(|p| p.exists())).unwrap_or_else(default_demo_path);
         let mut app = App::with_path(&path);
         app.state.lang = remembered.lang;
+        // The file was opened before the remembered language was known: word its notices again.
+        if let Some(store) = &app.state.store {
+            app.state.notices =
+                store.warnings().iter().filter_map(|w| super::files::notice(app.state.lang, w)).collect();
+        }
         app.state.dark = remembered.dark;
         app.state.tab = remembered.tab;
         app.state.area = remembered.area.filter(|a| app.state.data.region.hospital_units.iter().any(|h| h.name == *a));
@@ -148,6 +153,20 @@ impl App {
                 ];
                 for (tab, name) in tabs {
                     ui.selectable_value(&mut self.state.tab, tab, name);
+                }
+                if let Some(back) = self.state.return_to {
+                    if self.state.tab == back || self.state.tab != Tab::Map {
+                        // Back where it came from, or the user went elsewhere.
+                        self.state.return_to = None;
+                    } else {
+                        ui.separator();
+                        let name = tabs.iter().find(|(t, _)| *t == back).map_or("", |(_, n)| *n);
+                        let text = format!("← {} {name}", self.state.t("Tilbage til", "Back to"));
+                        if ui.button(text).clicked() {
+                            self.state.tab = back;
+                            self.state.return_to = None;
+                        }
+                    }
                 }
             });
             ui.separator();
@@ -462,7 +481,14 @@ fn inspector_ui(
                         state.t("Kapacitet", "Capacity"),
                         p.effective_capacity(state.data.settings.capacity_per_tutor).to_string(),
                     ),
-                    (state.t("Patientgrundlag", "Patient base"), p.setting.danish().to_string()),
+                    (
+                        state.t("Patientgrundlag", "Patient base"),
+                        match p.setting {
+                            crate::domain::model::Setting::Urban => state.t("by", "urban"),
+                            crate::domain::model::Setting::Rural => state.t("land", "rural"),
+                        }
+                        .to_string(),
+                    ),
                     (
                         state.t("Lægedækningstruet", "Threatened area"),
                         if state.data.is_threatened(&p) { state.t("ja", "yes") } else { state.t("nej", "no") }.into(),
@@ -494,8 +520,7 @@ fn inspector_ui(
                 });
             }
             if ui.button(state.t("Vis på kortet", "Show on the map")).clicked() {
-                state.focus_practice = Some(id.clone());
-                state.tab = Tab::Map;
+                state.show_on_map(&id);
             }
             if ui.button(state.t("Redigér i praksislisten", "Edit in the practice list")).clicked() {
                 state.tab = Tab::Practices;

@@ -6,8 +6,11 @@ use chrono::{Datelike, NaiveDate};
 use egui::{Color32, Pos2, Rect, Stroke, Vec2};
 use egui_extras::{Column, TableBuilder};
 
+use std::collections::HashMap;
+
 use crate::domain::command::Command;
 use crate::domain::dates::parse_date;
+use crate::domain::fairness::FlagKind;
 use crate::domain::model::{Pause, Practice, TraineeType};
 use crate::domain::region::District;
 
@@ -16,14 +19,8 @@ use super::state::{AppState, DraggedTrainee, Selection};
 
 /// One colour per trainee type, shared by the timeline and the fairness plots.
 pub fn kind_colour(kind: TraineeType) -> Color32 {
-    match kind {
-        TraineeType::Kbu => Color32::from_rgb(66, 133, 244),
-        TraineeType::Intro => Color32::from_rgb(52, 168, 83),
-        TraineeType::Phase1 => Color32::from_rgb(251, 188, 5),
-        TraineeType::Phase2 => Color32::from_rgb(234, 120, 30),
-        TraineeType::Phase3 => Color32::from_rgb(200, 50, 60),
-        TraineeType::Other => Color32::from_rgb(150, 100, 200),
-    }
+    let (r, g, b) = crate::report::fairness::kind_rgb(kind);
+    Color32::from_rgb(r, g, b)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +37,42 @@ enum FlagFilter {
     Any,
     Threatened,
     Refuses,
+    /// Rule P6 in the Fordeling tab's default review.
+    RunsOnTrainees,
+    /// Nobody for `idle_months`, in the same review.
+    Idle,
     Large,
+}
+
+/// The P6 and idle flags of the default review by practice id, for the filter and the flags
+/// column; rebuilt when the data or "today" change.
+#[derive(Default)]
+struct ReviewFlags {
+    key: Option<(u64, NaiveDate)>,
+    by_practice: HashMap<String, Vec<FlagKind>>,
+}
+
+impl ReviewFlags {
+    fn refresh(&mut self, state: &AppState) {
+        let key = (state.data_version, state.today);
+        if self.key == Some(key) {
+            return;
+        }
+        self.key = Some(key);
+        self.by_practice = super::fairness::default_review(state)
+            .map(|review| {
+                review
+                    .practices
+                    .into_iter()
+                    .map(|p| (p.practice_id, p.flags.iter().map(|f| f.kind()).collect()))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+
+    fn has(&self, practice_id: &str, kind: FlagKind) -> bool {
+        self.by_practice.get(practice_id).is_some_and(|k| k.contains(&kind))
+    }
 }
 
 /// The roster's view state: filters, sort order and the editor's unsaved fields.
@@ -58,6 +90,7 @@ pub struct RosterPanel {
     pause_start: String,
     pause_end: String,
     pause_kind: Option<TraineeType>,
+    review_flags: ReviewFlags,
 }
 
 impl Default for RosterPanel {
@@ -74,12 +107,14 @@ impl Default for RosterPanel {
             pause_start: String::new(),
             pause_end: String::new(),
             pause_kind: None,
+            review_flags: ReviewFlags::default(),
         }
     }
 }
 
 impl RosterPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        self.review_flags.refresh(state);
         self.filters_ui(ui, state);
         let selected_id = match &state.selection {
             Selection::Practice(id) => Some(id.clone()),
@@ -133,12 +168,21 @@ impl RosterPanel {
                 FlagFilter::Any => any,
                 FlagFilter::Threatened => state.t("lægedækningstruet (P5)", "threatened (P5)"),
                 FlagFilter::Refuses => state.t("afviser en type (P3)", "refuses a type (P3)"),
+                FlagFilter::RunsOnTrainees => state.t("drives af uddannelseslæger (P6)", "runs on trainees (P6)"),
+                FlagFilter::Idle => state.t("ingen i lang tid", "idle"),
                 FlagFilter::Large => state.t("stor (H6)", "large (H6)"),
             };
             egui::ComboBox::from_id_salt("roster_flag")
                 .selected_text(flag_name(self.flag))
                 .show_ui(ui, |ui| {
-                    for f in [FlagFilter::Any, FlagFilter::Threatened, FlagFilter::Refuses, FlagFilter::Large] {
+                    for f in [
+                        FlagFilter::Any,
+                        FlagFilter::Threatened,
+                        FlagFilter::Refuses,
+                        FlagFilter::RunsOnTrainees,
+                        FlagFilter::Idle,
+                        FlagFilter::Large,
+                    ] {
                         ui.selectable_value(&mut self.flag, f, flag_name(f));
                     }
                 })
@@ -164,6 +208,8 @@ impl RosterPanel {
                         FlagFilter::Any => true,
                         FlagFilter::Threatened => state.data.is_threatened(p),
                         FlagFilter::Refuses => !p.refuses.is_empty(),
+                        FlagFilter::RunsOnTrainees => self.review_flags.has(&p.id, FlagKind::RunsOnTrainees),
+                        FlagFilter::Idle => self.review_flags.has(&p.id, FlagKind::Idle),
                         FlagFilter::Large => p.large,
                     }
             })
@@ -262,7 +308,7 @@ impl RosterPanel {
                         ui.label(current.to_string());
                     });
                     row.col(|ui| {
-                        ui.label(flags_text(state, p));
+                        ui.label(flags_text(state, &self.review_flags, p));
                     });
                     let response = row.response();
                     if response.clicked() {
@@ -435,13 +481,19 @@ impl RosterPanel {
     }
 }
 
-fn flags_text(state: &AppState, p: &Practice) -> String {
+fn flags_text(state: &AppState, review: &ReviewFlags, p: &Practice) -> String {
     let mut flags = Vec::new();
     if state.data.is_threatened(p) {
         flags.push("P5".to_string());
     }
     if !p.refuses.is_empty() {
         flags.push("P3".to_string());
+    }
+    if review.has(&p.id, FlagKind::RunsOnTrainees) {
+        flags.push("P6".to_string());
+    }
+    if review.has(&p.id, FlagKind::Idle) {
+        flags.push(state.t("ingen i lang tid", "idle").to_string());
     }
     if p.large {
         flags.push(state.t("stor", "large").to_string());
@@ -456,7 +508,7 @@ fn flags_text(state: &AppState, p: &Practice) -> String {
 type Bar = (NaiveDate, NaiveDate, TraineeType, String);
 
 /// Placements, pauses and wishes of one practice over the years, one colour per type.
-fn timeline_ui(ui: &mut egui::Ui, state: &AppState, practice: &Practice) {
+pub(crate) fn timeline_ui(ui: &mut egui::Ui, state: &AppState, practice: &Practice) {
     let years_back = state.data.settings.lookback_years.max(1);
     let first = NaiveDate::from_ymd_opt(state.today.year() - years_back as i32, 1, 1).unwrap_or(state.today);
     let last = NaiveDate::from_ymd_opt(state.today.year() + 2, 12, 31).unwrap_or(state.today);

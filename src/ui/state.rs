@@ -92,6 +92,8 @@ pub struct AppState {
     pub error: Option<String>,
     /// Asks the map to centre on this practice.
     pub focus_practice: Option<String>,
+    /// The tab "Vis på kortet" came from: the shell offers a way back to it from the map.
+    pub return_to: Option<Tab>,
     pub recent: Vec<PathBuf>,
     /// Background work running, for the status bar.
     pub busy: Option<String>,
@@ -132,6 +134,7 @@ impl AppState {
             poll_every: std::time::Duration::from_secs(1),
             last_poll: None,
             focus_practice: None,
+            return_to: None,
             recent: Vec::new(),
             busy: None,
             open_prompt: None,
@@ -457,6 +460,17 @@ impl AppState {
             Some(request.reason.trim().to_string()),
         );
         self.execute(&Command::Place { placement })
+    }
+
+    /// "Vis på kortet": selects the practice, centres the map on it and remembers the tab it came
+    /// from, so the shell can offer the way back.
+    pub fn show_on_map(&mut self, practice_id: &str) {
+        self.selection = Selection::Practice(practice_id.to_string());
+        self.focus_practice = Some(practice_id.to_string());
+        if self.tab != Tab::Map {
+            self.return_to = Some(self.tab);
+        }
+        self.tab = Tab::Map;
     }
 
     /// Current trainees per practice id on `today` (for marker colours and tooltips).
