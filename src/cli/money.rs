@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use super::{CliResult, Failure, Format, arg_months, load, today};
-use crate::domain::finance::{CsvWriter, FinanceRun, JsonWriter, TextWriter, active_practices, stream};
-use crate::report::statement::{ReportError, statement_pdf, statements_each};
-use crate::store::outfile::{create_dir, print_out_with, statement_file_name, statement_file_names, write_atomic};
+use crate::domain::finance::{CsvWriter, FinanceRun, JsonWriter, TextWriter, stream};
+use crate::report::statement::{ReportError, statement_pdf};
+use crate::store::outfile::{create_dir, print_out_with, statement_file_name, write_atomic};
 
 /// `finance`: one line per trainee × practice × month, with rollups, in text, CSV or JSON.
 pub fn finance(db: &Path, from: &str, to: &str, practice: Option<&str>, format: Format) -> CliResult {
@@ -109,13 +109,8 @@ pub fn statements(db: &Path, from: &str, to: &str, out: &Path, practice: Option<
         eprintln!("wrote 1 statement to {}", out.display());
         return Ok(());
     }
-    let names = statement_file_names(&active_practices(&data, from, to));
-    create_dir(out).map_err(anyhow::Error::from)?;
-    let run = statements_each(&data, from, to, printed_on, &mut |_, _| true, &mut |i, _, pdf| {
-        let name = names.get(i).ok_or_else(|| ReportError::Write("more statements than practices".into()))?;
-        write_atomic(&out.join(name), pdf).map_err(|e| ReportError::Write(e.to_string()))
-    })
-    .map_err(report_failure)?;
+    let run = crate::ops::money::write_statements(&data, from, to, printed_on, out, &mut |_, _| true)
+        .map_err(report_failure)?;
     eprintln!("wrote {} statements to {}", run.summary.per_practice.len(), out.display());
     warn_about_gaps(&run, db);
     Ok(())

@@ -6,6 +6,7 @@
 
 pub mod fairness;
 pub mod files;
+pub mod money;
 pub mod settings;
 
 use chrono::NaiveDate;

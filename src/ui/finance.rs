@@ -6,19 +6,15 @@
 //! The tab holds only sums (a `FinanceRun`) and the lines of the selected practice: the lines of
 //! the region are streamed, never kept (`domain::finance::stream`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::Datelike;
 use egui_extras::{Column, TableBuilder};
 
 use crate::domain::dates::{YearMonth, danish, parse_date};
 use crate::domain::finance::{
-    CsvWriter, FinanceLine, FinanceRun, Totals, active_practices, danish_count, finance_lines, finance_run,
-    net_for_practice, stream,
+    FinanceLine, FinanceRun, Totals, danish_count, finance_lines, finance_run, net_for_practice,
 };
-use crate::domain::model::Dataset;
-use crate::report::statement::{ReportError, statements_each};
-use crate::store::outfile::{create_dir, statement_file_names, write_atomic, write_atomic_with};
 
 use super::job::{Job, job_ui};
 use super::state::{AppState, Selection};
@@ -62,48 +58,7 @@ pub struct FinancePanel {
     form: RateForm,
 }
 
-/// Writes one PDF per practice with activity into `dir`, reporting progress; returns how many.
-/// Names as the CLI's `statements` (`store::outfile::statement_file_names`); each file mode 0600,
-/// renamed into place when complete, and written as soon as it is made.
-pub fn print_statements(
-    data: &Dataset,
-    from: YearMonth,
-    to: YearMonth,
-    printed_on: chrono::NaiveDate,
-    dir: &Path,
-    progress: &mut dyn FnMut(f32) -> bool,
-) -> anyhow::Result<usize> {
-    create_dir(dir)?;
-    let names = statement_file_names(&active_practices(data, from, to));
-    let run = statements_each(
-        data,
-        from,
-        to,
-        printed_on,
-        &mut |done, total| progress(if total == 0 { 1.0 } else { done as f32 / total as f32 }),
-        &mut |i, _, pdf| {
-            let name = names.get(i).ok_or_else(|| ReportError::Write("more statements than practices".into()))?;
-            write_atomic(&dir.join(name), pdf).map_err(|e| ReportError::Write(e.to_string()))
-        },
-    )
-    .map_err(|e| match e {
-        ReportError::Cancelled => anyhow::anyhow!("cancelled"),
-        other => anyhow::anyhow!(other),
-    })?;
-    Ok(run.summary.per_practice.len())
-}
-
-/// Writes the finance CSV of the period to `path`, streamed (with the BOM, as every CSV the
-/// program writes).
-pub fn export_csv(data: &Dataset, from: YearMonth, to: YearMonth, path: &Path) -> anyhow::Result<()> {
-    write_atomic_with(path, |out| {
-        out.write_all("\u{feff}".as_bytes())?;
-        let mut w = CsvWriter::new(out)?;
-        stream(data, from, to, None, &mut w)?;
-        w.finish().map(|_| ())
-    })?;
-    Ok(())
-}
+pub use crate::ops::money::{export_csv, print_statements};
 
 impl FinancePanel {
     /// The computed period, if the fields hold one (tests read the totals through this).
