@@ -327,6 +327,25 @@ fn the_finance_tab_gives_one_notice_for_days_without_a_salary_and_holds_only_the
     assert_eq!(held, finance_lines(&data, from, to, Some(&practice)));
     assert!(!held.is_empty() && held.iter().all(|l| l.practice_id == practice));
     h.get_by_label_contains(&format!("({practice}): {} linjer", held.len()));
+
+    // HR adds the missing row in the desk, from a date: the notice goes, the file has the row.
+    h.get_by_label("Lønskala og pension").click();
+    h.run_ok();
+    set_text(&mut h, "Sats (salary.<trin> eller pension)", "salary.laege1");
+    set_text(&mut h, "Gælder fra (åååå-mm-dd)", "2026-01-01");
+    set_text(&mut h, "Beløb eller procent", "35000");
+    set_text(&mut h, "Kilde", "lønaftale (test)");
+    h.get_by_label("Tilføj sats").click();
+    h.run_ok();
+    assert!(h.state().state.error.is_none(), "{:?}", h.state().state.error);
+    let scale = load(&db).settings.salary_scale;
+    let row = scale
+        .iter()
+        .find(|r| r.step == "laege1" && r.valid_from == chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"))
+        .expect("the new row");
+    assert_eq!((row.monthly, row.source.as_str()), (Money::from_dkk(35_000), "lønaftale (test)"));
+    assert!(h.state().finance.run().expect("computed").gaps.is_empty(), "the notice is gone");
+    assert!(h.query_by_label_contains("lønskalaen for laege1 begynder").is_none());
 }
 
 #[test]

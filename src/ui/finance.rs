@@ -221,33 +221,6 @@ impl FinancePanel {
         egui::CollapsingHeader::new(state.t("Lønskala og pension", "Salary scale and pension"))
             .id_salt("finance_rates")
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().id_salt("finance_rates_rows").max_height(180.0).show(ui, |ui| {
-                    egui::Grid::new("finance_rates_grid").striped(true).show(ui, |ui| {
-                        for title in [
-                            state.t("Sats", "Rate"),
-                            state.t("Fra", "From"),
-                            state.t("Beløb", "Amount"),
-                            state.t("Kilde", "Source"),
-                        ] {
-                            ui.strong(title);
-                        }
-                        ui.end_row();
-                        for row in &state.data.settings.salary_scale {
-                            ui.label(format!("salary.{}", row.step));
-                            ui.label(danish(row.valid_from));
-                            ui.label(row.monthly.to_danish_kr());
-                            ui.label(&row.source);
-                            ui.end_row();
-                        }
-                        for row in &state.data.settings.pension {
-                            ui.label("pension");
-                            ui.label(danish(row.valid_from));
-                            ui.label(format!("{} %", crate::domain::money::Money(row.basis_points).to_csv_string()));
-                            ui.label(&row.source);
-                            ui.end_row();
-                        }
-                    });
-                });
                 ui.horizontal_wrapped(|ui| {
                     let f = &mut self.form;
                     let l = ui.label(state.t("Sats (salary.<trin> eller pension)", "Rate (salary.<step> or pension)"));
@@ -261,6 +234,41 @@ impl FinancePanel {
                     if ui.button(state.t("Tilføj sats", "Add rate")).clicked() {
                         self.add_rate(state);
                     }
+                });
+                let width = ui.available_width();
+                egui::ScrollArea::vertical().id_salt("finance_rates_rows").max_height(180.0).show(ui, |ui| {
+                    // The source, the long column, wraps within what is left of the panel.
+                    egui::Grid::new("finance_rates_grid").striped(true).max_col_width((width - 330.0).max(200.0)).show(
+                        ui,
+                        |ui| {
+                            for title in [
+                                state.t("Sats", "Rate"),
+                                state.t("Fra", "From"),
+                                state.t("Beløb", "Amount"),
+                                state.t("Kilde", "Source"),
+                            ] {
+                                ui.strong(title);
+                            }
+                            ui.end_row();
+                            for row in &state.data.settings.salary_scale {
+                                ui.label(format!("salary.{}", row.step));
+                                ui.label(danish(row.valid_from));
+                                ui.label(row.monthly.to_danish_kr());
+                                ui.add(egui::Label::new(&row.source).wrap());
+                                ui.end_row();
+                            }
+                            for row in &state.data.settings.pension {
+                                ui.label("pension");
+                                ui.label(danish(row.valid_from));
+                                ui.label(format!(
+                                    "{} %",
+                                    crate::domain::money::Money(row.basis_points).to_csv_string()
+                                ));
+                                ui.add(egui::Label::new(&row.source).wrap());
+                                ui.end_row();
+                            }
+                        },
+                    );
                 });
             });
     }
