@@ -11,7 +11,7 @@ use reliability_support::*;
 use tutorfordeling::domain::region::Region;
 use tutorfordeling::store::Store;
 use tutorfordeling::store::boundaries::parse_boundaries;
-use tutorfordeling::store::csv::{ImportInput, parse_import, parse_ranking};
+use tutorfordeling::store::csv::{ImportInput, parse_ranking};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples")

@@ -338,10 +338,8 @@ impl Command {
                     return Err(CommandError::Invalid("a pause ends before it starts".into()));
                 }
             }
-            Command::SetThreatened { municipality, .. } => {
-                if data.region.municipality(municipality).is_none() {
-                    return Err(CommandError::Invalid(format!("unknown municipality {municipality}")));
-                }
+            Command::SetThreatened { municipality, .. } if data.region.municipality(municipality).is_none() => {
+                return Err(CommandError::Invalid(format!("unknown municipality {municipality}")));
             }
             _ => {}
         }
@@ -482,15 +480,13 @@ impl Command {
             }
         }
         match self {
-            Command::SetThreatened { municipality, before, .. } => {
-                if data.region.municipality(municipality).is_some_and(|m| m.threatened != *before) {
-                    return Some(Stale { what: format!("the threatened flag of {municipality}"), subject: None });
-                }
+            Command::SetThreatened { municipality, before, .. }
+                if data.region.municipality(municipality).is_some_and(|m| m.threatened != *before) =>
+            {
+                return Some(Stale { what: format!("the threatened flag of {municipality}"), subject: None });
             }
-            Command::SetSettings { before, .. } => {
-                if data.settings != **before {
-                    return Some(Stale { what: "the settings".into(), subject: None });
-                }
+            Command::SetSettings { before, .. } if data.settings != **before => {
+                return Some(Stale { what: "the settings".into(), subject: None });
             }
             _ => {}
         }
