@@ -4,7 +4,6 @@
 //! `tests/architecture.rs` fails if one creeps in.
 
 pub mod command;
-pub mod privacy;
 pub mod dates;
 pub mod fairness;
 pub mod finance;
@@ -13,7 +12,9 @@ pub mod holidays;
 pub mod intro;
 pub mod model;
 pub mod money;
+pub mod optimizer;
 pub mod phase3;
+pub mod privacy;
 pub mod region;
 pub mod room;
 pub mod rules;

@@ -407,6 +407,11 @@ impl<'a> RuleContext<'a> {
         cap.saturating_sub(self.sweep(practice, period, u32::MAX, Skip::Nothing).peak)
     }
 
+    /// The periods of every placement (stored and tentative) at a practice, in no particular order.
+    pub fn periods_at(&self, practice: usize) -> impl Iterator<Item = Period> + '_ {
+        self.others_at(practice, Skip::Nothing).map(|b| b.period)
+    }
+
     /// Rule H7: whether a pause of the practice overlaps `period`.
     pub fn is_paused(&self, practice: usize, period: Period) -> bool {
         self.pauses.get(practice).is_some_and(|v| v.iter().any(|p| p.overlaps(&period)))
