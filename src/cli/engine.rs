@@ -11,7 +11,7 @@ use crate::domain::intro::intro_round as run_intro;
 use crate::domain::model::{Practice, Trainee, TraineeType};
 use crate::domain::room::{Area, room_for};
 use crate::domain::rules::{EngineError, RuleContext, check_all};
-use crate::domain::suggest::suggest as run_suggest;
+use crate::domain::suggest::{SuggestOptions, model_mps, suggest_round};
 use crate::store::csv::{CsvError, parse_ranking};
 
 /// `check`: every hard-rule violation among stored placements; exit 3 when any exists.
@@ -34,8 +34,9 @@ pub fn check(db: &Path, format: Format) -> CliResult {
     }
 }
 
-/// `suggest`: an optimal round for the open trainees, optionally stored.
-pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> CliResult {
+/// `suggest`: an optimal round for the open trainees, optionally stored, and optionally its model
+/// as free MPS.
+pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format, write_model: Option<&Path>) -> CliResult {
     let only = match kind {
         Some(k) => Some(TraineeType::from_key(k).ok_or_else(|| {
             Failure::BadInput(format!("--type: unknown type '{k}'; use kbu, intro, phase1, phase2, phase3 or other"))
@@ -43,8 +44,13 @@ pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> Cl
         None => None,
     };
     let (mut store, data) = load(db)?;
-    let round =
-        run_suggest(&data, only, today(), &mut |_| true).map_err(|e| Failure::Unexpected(anyhow::anyhow!("{e}")))?;
+    let (round, model) = suggest_round(&data, only, today(), SuggestOptions::default(), &mut |_| true)
+        .map_err(|e| Failure::Unexpected(anyhow::anyhow!("{e}")))?;
+    if let Some(path) = write_model {
+        write_private(path, model_mps(&data, &model).as_bytes())
+            .map_err(|e| Failure::BadInput(format!("{}: cannot write the model: {e}", path.display())))?;
+        eprintln!("wrote the model to {}", path.display());
+    }
     match format {
         Format::Json => print_json(&round)?,
         _ => {
@@ -59,12 +65,53 @@ pub fn suggest(db: &Path, kind: Option<&str>, apply: bool, format: Format) -> Cl
             }
         }
     }
-    eprintln!("{} proposed, {} cannot be placed", round.placements.len(), round.unplaced.len());
+    let proof = if round.optimal { "proven optimal".to_string() } else { format!("within {} of optimal", round.gap) };
+    eprintln!(
+        "{} proposed, {} cannot be placed; objective {}, {proof}",
+        round.placements.len(),
+        round.unplaced.len(),
+        round.objective
+    );
     if apply && !round.placements.is_empty() {
         store.execute(&Command::AcceptRound { placements: round.to_placements() })?;
         eprintln!("stored {} placements", round.placements.len());
     }
     Ok(())
+}
+
+/// Writes a file readable by its owner only, whatever the umask, through a temporary name in the
+/// same folder that is renamed into place, so a failed run leaves no partial file and a symbolic
+/// link at the final name is replaced, not written through (CONTRACT.md "Files the program
+/// writes"). A private stand-in until `store::outfile::write_atomic` reaches this branch.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let name =
+        path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.{}.partial", name.to_string_lossy(), std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let written = (|| {
+        let mut file = options.open(&tmp)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// `phase3-options`: 3 practices for a phase-3 trainee, and the verdict on an agreement.

@@ -237,6 +237,9 @@ pub enum Cmd {
         apply: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also write the round as a mixed-integer program in free MPS, for any MIP solver.
+        #[arg(long = "write-model", value_name = "FILE.mps")]
+        write_model: Option<PathBuf>,
     },
     /// The 3 practices proposed to a phase-3 trainee, best first.
     #[command(name = "phase3-options")]
@@ -716,7 +719,9 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Check { db, format } => engine::check(&db, format),
-        Cmd::Suggest { db, kind, apply, format } => engine::suggest(&db, kind.as_deref(), apply, format),
+        Cmd::Suggest { db, kind, apply, format, write_model } => {
+            engine::suggest(&db, kind.as_deref(), apply, format, write_model.as_deref())
+        }
         Cmd::Phase3Options { db, trainee_id, agreement, format } => {
             engine::phase3_options(&db, &trainee_id, agreement.as_deref(), format)
         }
