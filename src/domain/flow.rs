@@ -52,12 +52,21 @@ pub struct Network {
     arcs: Vec<Arc>,
     marginals: Vec<i64>,
     supply: Vec<i32>,
+    /// Node potentials after a solve: every residual arc has a non-negative reduced cost
+    /// `cost + potential[from] − potential[to]`, which proves the flow optimal.
+    potential: Vec<i64>,
 }
 
 impl Network {
     /// A network with `nodes` nodes, numbered from 0, and no arcs.
     pub fn new(nodes: usize) -> Network {
-        Network { out: vec![Vec::new(); nodes], arcs: Vec::new(), marginals: Vec::new(), supply: vec![0; nodes] }
+        Network {
+            out: vec![Vec::new(); nodes],
+            arcs: Vec::new(),
+            marginals: Vec::new(),
+            supply: vec![0; nodes],
+            potential: Vec::new(),
+        }
     }
 
     /// Adds a node and returns its number.
@@ -100,6 +109,20 @@ impl Network {
         let start = self.marginals.len() as u32;
         self.marginals.extend_from_slice(marginals);
         self.push_arc(from, to, marginals.len() as i32, 0, start)
+    }
+
+    /// A node's potential after a solve (see `potential`); 0 before.
+    pub fn potential(&self, node: usize) -> i64 {
+        self.potential.get(node).copied().unwrap_or(0)
+    }
+
+    /// Empties every arc, keeping the arcs and supplies, so that arcs can be added and the network
+    /// solved again.
+    pub fn clear_flow(&mut self) {
+        for a in &mut self.arcs {
+            a.flow = 0;
+        }
+        self.potential.clear();
     }
 
     /// Units on an arc after a solve.
@@ -150,6 +173,7 @@ impl Network {
     pub fn solve(&mut self, sink: usize, keep_going: &mut dyn FnMut(usize) -> bool) -> Result<i64, FlowError> {
         let n = self.out.len();
         let mut potential = vec![0i64; n];
+        let mut supply = self.supply.clone();
         let mut dist = vec![INF; n];
         let mut prev = vec![NONE; n];
         let mut seen = vec![0u32; n];
@@ -158,7 +182,7 @@ impl Network {
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
         let mut routed = 0usize;
         for s in 0..n {
-            while self.supply[s] > 0 {
+            while supply[s] > 0 {
                 stamp += 1;
                 settled.clear();
                 heap.clear();
@@ -191,6 +215,7 @@ impl Network {
                     }
                 }
                 if !reached {
+                    self.potential = potential;
                     return Err(FlowError::Infeasible);
                 }
                 let to_sink = dist[sink];
@@ -199,7 +224,7 @@ impl Network {
                     potential[v] += dist[v] - to_sink;
                 }
                 // Bottleneck, then augment.
-                let mut push = self.supply[s];
+                let mut push = supply[s];
                 let mut v = sink;
                 while v != s {
                     let id = prev[v] as usize;
@@ -225,13 +250,15 @@ impl Network {
                     }
                     v = self.arcs[id ^ 1].to as usize;
                 }
-                self.supply[s] -= push;
+                supply[s] -= push;
                 routed += push as usize;
                 if !keep_going(routed) {
+                    self.potential = potential;
                     return Err(FlowError::Stopped);
                 }
             }
         }
+        self.potential = potential;
         Ok(self.cost())
     }
 }
@@ -401,6 +428,16 @@ mod tests {
             }
             let got = g.solve(n - 1, &mut |_| true).ok();
             assert_eq!(got, brute_force(n, &supply, &arcs), "case {case}: supply {supply:?}, arcs {arcs:?}");
+            if got.is_some() {
+                // The potentials prove it: no residual arc has a negative reduced cost.
+                for id in 0..g.arcs.len() {
+                    if let Some(c) = g.residual_cost(id) {
+                        let from = g.arcs[id ^ 1].to as usize;
+                        let to = g.arcs[id].to as usize;
+                        assert!(c + g.potential(from) - g.potential(to) >= 0, "case {case}: arc {id}");
+                    }
+                }
+            }
         }
     }
 }

@@ -72,6 +72,9 @@ pub const DEFAULT_MAX_NODES: usize = 20_000;
 
 const NONE: u32 = u32::MAX;
 
+/// Arcs per trainee in a relaxation before pricing adds more.
+const CORE_PAIRS: usize = 12;
+
 /// A date as a day number, for fast comparisons.
 pub(crate) fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
@@ -484,6 +487,8 @@ pub struct Solution {
     pub optimal: bool,
     /// Branch-and-bound nodes explored.
     pub nodes: usize,
+    /// Flow relaxations solved (nodes and their cut rounds).
+    pub relaxations: usize,
 }
 
 /// Solves the model exactly, unless `max_nodes` nodes do not suffice (then the gap is proven).
@@ -518,7 +523,7 @@ pub fn solve(
         }
     }
     debug_assert_eq!(model.objective(&choice), objective);
-    Ok(Solution { choice, objective, bound, optimal, nodes })
+    Ok(Solution { choice, objective, bound, optimal, nodes, relaxations: search.relaxations })
 }
 
 /// Trainees that share candidate practices, and those practices.
@@ -635,6 +640,13 @@ struct Search<'m> {
     slot: Vec<u32>,
     /// Added to every trainee arc so that no cost is negative.
     shift: i64,
+    relaxations: usize,
+    /// Each model trainee's pairs by cost (the same ranges as `RoundTrainee::pairs`).
+    by_cost: Vec<u32>,
+    /// Pairs always given an arc: priced in once, they stay.
+    core: Vec<bool>,
+    /// The network node a pair's arc leads to in the relaxation being built.
+    leaf: Vec<u32>,
 }
 
 impl<'m> Search<'m> {
@@ -648,6 +660,16 @@ impl<'m> Search<'m> {
             forced_count: vec![0; model.practices.len()],
             slot: vec![NONE; model.practices.len()],
             shift: model.pairs.iter().map(|p| -p.cost).max().unwrap_or(0).max(0),
+            relaxations: 0,
+            by_cost: {
+                let mut v: Vec<u32> = (0..model.pairs.len() as u32).collect();
+                for t in &model.trainees {
+                    v[t.pairs.clone()].sort_by_key(|&q| (model.pairs[q as usize].cost, q));
+                }
+                v
+            },
+            core: vec![false; model.pairs.len()],
+            leaf: vec![NONE; model.pairs.len()],
         }
     }
 
@@ -917,8 +939,9 @@ impl<'m> Search<'m> {
     /// The node's flow relaxation: its cost (without the forced pairs) and each part trainee's
     /// pair, or `None` if infeasible.
     #[allow(clippy::type_complexity)]
-    fn relax(&self, part: &Part) -> Result<Option<(i64, Vec<Option<u32>>)>, Cancelled> {
+    fn relax(&mut self, part: &Part) -> Result<Option<(i64, Vec<Option<u32>>)>, Cancelled> {
         let model = self.model;
+        self.relaxations += 1;
         let shift = self.shift;
         let sink = 0usize;
         let mut g = Network::new(1 + part.trainees.len());
@@ -955,15 +978,13 @@ impl<'m> Search<'m> {
                 leaf_of_pair.push((*q, leaf));
             }
         }
-        // Trainee arcs.
-        let mut arcs: Vec<Vec<(usize, u32)>> = vec![Vec::new(); part.trainees.len()];
-        leaf_of_pair.sort_unstable();
-        for (q, leaf) in leaf_of_pair {
-            let pair = &model.pairs[q as usize];
-            let k = self.local[pair.trainee as usize] as usize;
-            let arc = g.add_arc(1 + k, leaf, 1, pair.cost + shift);
-            arcs[k].push((arc, q));
+        // Trainee arcs: each trainee's cheapest pairs and those priced in before (the core); the
+        // rest only when their reduced cost shows they could lower the cost (pricing below).
+        for &(q, leaf) in &leaf_of_pair {
+            self.leaf[q as usize] = leaf as u32;
         }
+        let mut arcs: Vec<Vec<(usize, u32)>> = vec![Vec::new(); part.trainees.len()];
+        let mut left_out: Vec<u32> = Vec::new();
         for (k, &i) in part.trainees.iter().enumerate() {
             if self.forced[i as usize] != NONE {
                 continue;
@@ -971,11 +992,55 @@ impl<'m> Search<'m> {
             free_trainees += 1;
             g.set_supply(1 + k, 1);
             g.add_arc(1 + k, sink, 1, model.trainees[i as usize].unplaced_cost + shift);
+            let mut taken = 0;
+            for &q in &self.by_cost[model.trainees[i as usize].pairs.clone()] {
+                if !self.is_active(q) {
+                    continue;
+                }
+                if taken < CORE_PAIRS || self.core[q as usize] {
+                    let arc = g.add_arc(1 + k, self.leaf[q as usize] as usize, 1, model.pairs[q as usize].cost + shift);
+                    arcs[k].push((arc, q));
+                    taken += 1;
+                } else {
+                    left_out.push(q);
+                }
+            }
         }
-        let cost = match g.solve(sink, &mut |_| true) {
-            Ok(c) => c,
-            Err(FlowError::Infeasible) => return Ok(None),
-            Err(FlowError::Stopped) => return Err(Cancelled),
+        let cost = loop {
+            let cost = match g.solve(sink, &mut |_| true) {
+                Ok(c) => c,
+                Err(FlowError::Infeasible) => return Ok(None),
+                Err(FlowError::Stopped) => return Err(Cancelled),
+            };
+            // Pricing: a pair left out with a negative reduced cost joins and the flow is solved
+            // again; when none has, the potentials prove the flow optimal with every pair.
+            let mut priced = false;
+            left_out.retain(|&q| {
+                let pair = &model.pairs[q as usize];
+                let k = self.local[pair.trainee as usize] as usize;
+                let leaf = self.leaf[q as usize] as usize;
+                let reduced = pair.cost + shift + g.potential(1 + k) - g.potential(leaf);
+                if reduced < 0 {
+                    self.core[q as usize] = true;
+                    priced = true;
+                    false
+                } else {
+                    true
+                }
+            });
+            if !priced {
+                break cost;
+            }
+            g.clear_flow();
+            for k in 0..arcs.len() {
+                for &q in &self.by_cost[model.trainees[part.trainees[k] as usize].pairs.clone()] {
+                    if self.core[q as usize] && self.is_active(q) && !arcs[k].iter().any(|&(_, x)| x == q) {
+                        let arc =
+                            g.add_arc(1 + k, self.leaf[q as usize] as usize, 1, model.pairs[q as usize].cost + shift);
+                        arcs[k].push((arc, q));
+                    }
+                }
+            }
         };
         let assigned: Vec<Option<u32>> =
             arcs.iter().map(|a| a.iter().find(|(arc, _)| g.flow(*arc) > 0).map(|&(_, q)| q)).collect();

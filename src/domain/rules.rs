@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -14,6 +15,35 @@ use serde::Serialize;
 use super::dates::{self, Period};
 use super::model::{Dataset, Placement, Practice, Rule, Trainee, TraineeType};
 use super::region::District;
+
+/// A fast hasher for the index's short keys (ids and names of the dataset itself, so no
+/// hash-flooding concern): the optimizer looks them up for every trainee–practice pair.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by the dataset's ids and names.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Why the engine could not answer a question about the data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,29 +133,40 @@ pub struct Load {
 #[derive(Clone, Debug)]
 pub struct RuleContext<'a> {
     data: &'a Dataset,
-    practice_ix: HashMap<&'a str, usize>,
-    trainee_ix: HashMap<&'a str, usize>,
+    practice_ix: FastMap<&'a str, usize>,
+    trainee_ix: FastMap<&'a str, usize>,
     bookings: Vec<Booking>,
     by_practice: Vec<Vec<usize>>,
-    by_trainee: HashMap<String, Vec<usize>>,
+    by_trainee: FastMap<String, Vec<usize>>,
     pauses: Vec<Vec<Period>>,
     /// Position in `region.municipalities` of each practice's municipality.
     practice_muni: Vec<Option<usize>>,
     /// Practices per municipality position, in dataset order.
     practices_by_muni: Vec<Vec<usize>>,
     /// Fast paths for names spelled exactly as in the register (the hot path of the optimizer).
-    muni_exact: HashMap<&'a str, usize>,
-    unit_exact: HashMap<&'a str, (Option<District>, Vec<usize>)>,
+    muni_exact: FastMap<&'a str, usize>,
+    unit_exact: FastMap<&'a str, (Option<District>, Vec<usize>)>,
 }
 
 impl<'a> RuleContext<'a> {
     /// Indexes `data`. Every stored placement takes part, pinned or not.
     pub fn new(data: &'a Dataset) -> RuleContext<'a> {
-        let mut practice_ix = HashMap::with_capacity(data.practices.len());
+        RuleContext::indexing(data, &|_| true)
+    }
+
+    /// Indexes `data` for checks of periods that end on or after `from` (a round of the
+    /// optimizer): stored placements that ended before `from` can break no rule for them and are
+    /// left out. Only for trainees with no stored placement (H9 would miss an old one).
+    pub fn from_day(data: &'a Dataset, from: NaiveDate) -> RuleContext<'a> {
+        RuleContext::indexing(data, &|p| p.end >= from || p.start > p.end)
+    }
+
+    fn indexing(data: &'a Dataset, keep: &dyn Fn(&Placement) -> bool) -> RuleContext<'a> {
+        let mut practice_ix = FastMap::with_capacity_and_hasher(data.practices.len(), Default::default());
         for (i, p) in data.practices.iter().enumerate() {
             practice_ix.entry(p.id.as_str()).or_insert(i);
         }
-        let mut trainee_ix = HashMap::with_capacity(data.trainees.len());
+        let mut trainee_ix = FastMap::with_capacity_and_hasher(data.trainees.len(), Default::default());
         for (i, t) in data.trainees.iter().enumerate() {
             trainee_ix.entry(t.id.as_str()).or_insert(i);
         }
@@ -142,12 +183,12 @@ impl<'a> RuleContext<'a> {
             trainee_ix,
             bookings: Vec::with_capacity(data.placements.len()),
             by_practice: vec![Vec::new(); data.practices.len()],
-            by_trainee: HashMap::with_capacity(data.placements.len()),
+            by_trainee: FastMap::with_capacity_and_hasher(data.placements.len(), Default::default()),
             pauses,
             practice_muni: Vec::with_capacity(data.practices.len()),
             practices_by_muni: vec![Vec::new(); muni_count],
-            muni_exact: HashMap::new(),
-            unit_exact: HashMap::new(),
+            muni_exact: FastMap::default(),
+            unit_exact: FastMap::default(),
         };
         for (i, m) in data.region.municipalities.iter().enumerate() {
             ctx.muni_exact.entry(m.name.as_str()).or_insert(i);
@@ -168,7 +209,7 @@ impl<'a> RuleContext<'a> {
                 ctx.practices_by_muni[m].push(i);
             }
         }
-        for p in &data.placements {
+        for p in data.placements.iter().filter(|p| keep(p)) {
             ctx.add(p.clone());
         }
         ctx
@@ -404,7 +445,7 @@ impl<'a> RuleContext<'a> {
             return 0;
         }
         let cap = p.effective_capacity(self.data.settings.capacity_per_tutor);
-        cap.saturating_sub(self.sweep(practice, period, u32::MAX, Skip::Nothing).peak)
+        cap.saturating_sub(self.peak_load(practice, period, Skip::Nothing))
     }
 
     /// The periods of every placement (stored and tentative) at a practice, in no particular order.
@@ -434,6 +475,33 @@ impl<'a> RuleContext<'a> {
             .flatten()
             .filter(move |&&id| !skip.skips(id, &self.bookings[id]))
             .map(move |&id| &self.bookings[id])
+    }
+
+    /// The most placements held on one day of `period`, without allocating: the load peaks on the
+    /// first day of some placement (or of the period), so it suffices to count at those days. The
+    /// rules' hot path; `sweep` also finds the first full stretch for messages.
+    fn peak_load(&self, practice: usize, period: Period, skip: Skip<'_>) -> u32 {
+        const SMALL: usize = 32;
+        let mut starts = [period.start; SMALL];
+        let mut ends = [period.start; SMALL];
+        let mut n = 0;
+        for b in self.others_at(practice, skip) {
+            if b.period.overlaps(&period) {
+                if n == SMALL {
+                    return self.sweep(practice, period, u32::MAX, skip).peak;
+                }
+                starts[n] = b.period.start.max(period.start);
+                ends[n] = b.period.end.min(period.end);
+                n += 1;
+            }
+        }
+        let mut peak = 0u32;
+        for i in 0..n {
+            let day = starts[i];
+            let here = (0..n).filter(|&j| starts[j] <= day && day <= ends[j]).count() as u32;
+            peak = peak.max(here);
+        }
+        peak
     }
 
     /// The day-by-day load of a practice inside `period`: a sweep over the start and end events of the
@@ -628,8 +696,8 @@ impl<'a> RuleContext<'a> {
             && period.is_valid()
         {
             let cap = p.effective_capacity(settings.capacity_per_tutor);
-            let load = self.sweep(pi, period, cap, skip);
-            if load.peak >= cap {
+            if self.peak_load(pi, period, skip) >= cap {
+                let load = self.sweep(pi, period, cap, skip);
                 let stretch = load.first_full.unwrap_or(period);
                 let noun = if cap == 1 { "trainee" } else { "trainees" };
                 report(

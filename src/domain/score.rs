@@ -11,6 +11,7 @@
 //! trainee's type (P3) and an other-specialty trainee outside the wished catchment (P7) each count
 //! with three times their principle's weight.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -106,7 +107,7 @@ impl History {
 /// Precomputed history for scoring candidates.
 pub struct ScoreContext<'a> {
     data: &'a Dataset,
-    rules: RuleContext<'a>,
+    rules: Cow<'a, RuleContext<'a>>,
     history: Vec<History>,
     median_months_per_tutor: f64,
     /// Rule P5 per practice.
@@ -120,7 +121,17 @@ pub struct ScoreContext<'a> {
 impl<'a> ScoreContext<'a> {
     /// Looks back `settings.lookback_years` from `today`.
     pub fn new(data: &'a Dataset, today: NaiveDate) -> ScoreContext<'a> {
-        let rules = RuleContext::new(data);
+        ScoreContext::with_rules(Cow::Owned(RuleContext::new(data)), today)
+    }
+
+    /// As `new`, reusing rules already indexed over the same data (the optimizer's, which scores
+    /// every pair of a round).
+    pub fn sharing(rules: &'a RuleContext<'a>, today: NaiveDate) -> ScoreContext<'a> {
+        ScoreContext::with_rules(Cow::Borrowed(rules), today)
+    }
+
+    fn with_rules(rules: Cow<'a, RuleContext<'a>>, today: NaiveDate) -> ScoreContext<'a> {
+        let data = rules.data();
         let years = data.settings.lookback_years;
         let window_start = today.checked_sub_months(Months::new(12 * years)).unwrap_or(NaiveDate::MIN);
         let mut per_practice: Vec<Vec<(Period, TraineeType)>> = vec![Vec::new(); data.practices.len()];

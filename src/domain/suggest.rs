@@ -136,8 +136,11 @@ pub fn suggest_round(
         return Err(Cancelled);
     }
     let open = open_trainees(data, only);
-    let ctx = RuleContext::new(data);
-    let scorer = ScoreContext::new(data, today);
+    // The scores read the history; the rules only what overlaps the round.
+    let full = RuleContext::new(data);
+    let scorer = ScoreContext::sharing(&full, today);
+    let first_start = open.iter().map(|&i| data.trainees[i].start).min().unwrap_or(NaiveDate::MAX);
+    let ctx = RuleContext::from_day(data, first_start);
     let model = RoundModel::build(data, &ctx, &scorer, &open, &mut |share| progress(0.8 * share))?;
     if !progress(0.8) {
         return Err(Cancelled);
@@ -149,7 +152,9 @@ pub fn suggest_round(
     })?;
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
-    let mut work = ctx.clone();
+    // The model's constraints are the rules; in debug builds every proposal is checked again
+    // against them, one by one, to catch a bug in the model.
+    let mut work = if cfg!(debug_assertions) { Some(ctx.clone()) } else { None };
     for (i, (mt, choice)) in model.trainees.iter().zip(&solution.choice).enumerate() {
         let t = &data.trainees[mt.index];
         let Some(q) = choice else {
@@ -160,24 +165,20 @@ pub fn suggest_round(
             continue;
         };
         let practice = &data.practices[model.practices[model.pairs[*q as usize].practice as usize].index];
-        // The model's constraints are the rules; this re-check only guards against a bug.
-        if !work.allows(t, practice, t.period(), None) {
-            debug_assert!(false, "{} at {} breaks a rule", t.id, practice.id);
-            let why = work.check(t, practice, t.period(), None).iter().map(|v| v.message.clone()).collect::<Vec<_>>();
-            let why = why.join(" ");
-            unplaced.push(Unplaced { trainee_id: t.id.clone(), why });
-            continue;
+        if let Some(work) = &mut work {
+            let broken = work.check(t, practice, t.period(), None);
+            assert!(broken.is_empty(), "the model placed {} at {}: {broken:?}", t.id, practice.id);
+            work.add(Placement {
+                trainee_id: t.id.clone(),
+                practice_id: practice.id.clone(),
+                start: t.start,
+                end: t.end,
+                pinned: false,
+                overrides: Vec::new(),
+                reason: None,
+            });
         }
         let score = scorer.score(t, practice, t.period());
-        work.add(Placement {
-            trainee_id: t.id.clone(),
-            practice_id: practice.id.clone(),
-            start: t.start,
-            end: t.end,
-            pinned: false,
-            overrides: Vec::new(),
-            reason: None,
-        });
         placements.push(Proposal {
             trainee_id: t.id.clone(),
             practice_id: practice.id.clone(),
@@ -356,7 +357,7 @@ pub(crate) fn count_refusals(
 pub fn greedy_baseline(data: &Dataset, only: Option<TraineeType>, today: NaiveDate) -> Suggestion {
     let open = open_trainees(data, only);
     let ctx = RuleContext::new(data);
-    let scorer = ScoreContext::new(data, today);
+    let scorer = ScoreContext::sharing(&ctx, today);
     let mut work = ctx.clone();
     let mut placements = Vec::new();
     let mut chosen: BTreeMap<&str, &str> = BTreeMap::new();
