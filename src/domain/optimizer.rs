@@ -489,6 +489,8 @@ pub struct Solution {
     pub nodes: usize,
     /// Flow relaxations solved (nodes and their cut rounds).
     pub relaxations: usize,
+    /// Min-cost flows solved (relaxations and their pricing rounds).
+    pub flows: usize,
 }
 
 /// Solves the model exactly, unless `max_nodes` nodes do not suffice (then the gap is proven).
@@ -523,7 +525,7 @@ pub fn solve(
         }
     }
     debug_assert_eq!(model.objective(&choice), objective);
-    Ok(Solution { choice, objective, bound, optimal, nodes, relaxations: search.relaxations })
+    Ok(Solution { choice, objective, bound, optimal, nodes, relaxations: search.relaxations, flows: search.flows })
 }
 
 /// Trainees that share candidate practices, and those practices.
@@ -641,6 +643,7 @@ struct Search<'m> {
     /// Added to every trainee arc so that no cost is negative.
     shift: i64,
     relaxations: usize,
+    flows: usize,
     /// Each model trainee's pairs by cost (the same ranges as `RoundTrainee::pairs`).
     by_cost: Vec<u32>,
     /// Pairs always given an arc: priced in once, they stay.
@@ -661,6 +664,7 @@ impl<'m> Search<'m> {
             slot: vec![NONE; model.practices.len()],
             shift: model.pairs.iter().map(|p| -p.cost).max().unwrap_or(0).max(0),
             relaxations: 0,
+            flows: 0,
             by_cost: {
                 let mut v: Vec<u32> = (0..model.pairs.len() as u32).collect();
                 for t in &model.trainees {
@@ -1007,6 +1011,7 @@ impl<'m> Search<'m> {
             }
         }
         let cost = loop {
+            self.flows += 1;
             let cost = match g.solve(sink, &mut |_| true) {
                 Ok(c) => c,
                 Err(FlowError::Infeasible) => return Ok(None),
