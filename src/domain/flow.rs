@@ -52,6 +52,8 @@ pub struct Network {
     arcs: Vec<Arc>,
     marginals: Vec<i64>,
     supply: Vec<i32>,
+    /// Excess (positive) or shortfall (negative) of flow at each node while solving.
+    balance: Vec<i32>,
     /// Node potentials after a solve: every residual arc has a non-negative reduced cost
     /// `cost + potential[from] − potential[to]`, which proves the flow optimal.
     potential: Vec<i64>,
@@ -65,6 +67,7 @@ impl Network {
             arcs: Vec::new(),
             marginals: Vec::new(),
             supply: vec![0; nodes],
+            balance: Vec::new(),
             potential: Vec::new(),
         }
     }
@@ -116,15 +119,6 @@ impl Network {
         self.potential.get(node).copied().unwrap_or(0)
     }
 
-    /// Empties every arc, keeping the arcs and supplies, so that arcs can be added and the network
-    /// solved again.
-    pub fn clear_flow(&mut self) {
-        for a in &mut self.arcs {
-            a.flow = 0;
-        }
-        self.potential.clear();
-    }
-
     /// Units on an arc after a solve.
     pub fn flow(&self, arc: ArcId) -> i64 {
         i64::from(self.arcs[arc].flow)
@@ -171,9 +165,42 @@ impl Network {
     /// Routes every unit of supply to `sink` at least total cost and returns that cost.
     /// `keep_going` hears the units routed so far after each path and may stop the solve.
     pub fn solve(&mut self, sink: usize, keep_going: &mut dyn FnMut(usize) -> bool) -> Result<i64, FlowError> {
+        for a in &mut self.arcs {
+            a.flow = 0;
+        }
+        self.potential = vec![0; self.out.len()];
+        self.balance = self.supply.clone();
+        let total: i32 = self.supply.iter().filter(|&&s| s > 0).sum();
+        self.balance[sink] -= total;
+        self.route(keep_going)
+    }
+
+    /// After a solve, adds an arc. If its reduced cost is negative the flow is no longer optimal:
+    /// the arc is filled, which leaves its tail short and its head over, and `resolve` routes the
+    /// difference. Filling it keeps every residual reduced cost non-negative.
+    pub fn add_arc_after_solve(&mut self, from: usize, to: usize, cap: i32, cost: i64) -> ArcId {
+        let id = self.add_arc(from, to, cap, cost);
+        self.potential.resize(self.out.len(), 0);
+        self.balance.resize(self.out.len(), 0);
+        if cost + self.potential[from] - self.potential[to] < 0 {
+            self.arcs[id].flow = cap;
+            self.balance[from] -= cap;
+            self.balance[to] += cap;
+        }
+        id
+    }
+
+    /// Re-balances after `add_arc_after_solve`, from the flow and potentials of the last solve,
+    /// and returns the cost.
+    pub fn resolve(&mut self, keep_going: &mut dyn FnMut(usize) -> bool) -> Result<i64, FlowError> {
+        self.route(keep_going)
+    }
+
+    /// Successive shortest paths from each node with excess to the nearest node short of flow.
+    fn route(&mut self, keep_going: &mut dyn FnMut(usize) -> bool) -> Result<i64, FlowError> {
         let n = self.out.len();
-        let mut potential = vec![0i64; n];
-        let mut supply = self.supply.clone();
+        let mut potential = std::mem::take(&mut self.potential);
+        potential.resize(n, 0);
         let mut dist = vec![INF; n];
         let mut prev = vec![NONE; n];
         let mut seen = vec![0u32; n];
@@ -182,7 +209,7 @@ impl Network {
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
         let mut routed = 0usize;
         for s in 0..n {
-            while supply[s] > 0 {
+            while self.balance[s] > 0 {
                 stamp += 1;
                 settled.clear();
                 heap.clear();
@@ -190,15 +217,15 @@ impl Network {
                 prev[s] = NONE;
                 seen[s] = stamp;
                 heap.push(Reverse((0, s as u32)));
-                let mut reached = false;
+                let mut target = None;
                 while let Some(Reverse((d, u))) = heap.pop() {
                     let u = u as usize;
                     if d > dist[u] {
                         continue;
                     }
                     settled.push(u as u32);
-                    if u == sink {
-                        reached = true;
+                    if self.balance[u] < 0 {
+                        target = Some(u);
                         break;
                     }
                     for &id in &self.out[u] {
@@ -214,18 +241,18 @@ impl Network {
                         }
                     }
                 }
-                if !reached {
+                let Some(t) = target else {
                     self.potential = potential;
                     return Err(FlowError::Infeasible);
-                }
-                let to_sink = dist[sink];
+                };
+                let to_target = dist[t];
                 for &v in &settled {
                     let v = v as usize;
-                    potential[v] += dist[v] - to_sink;
+                    potential[v] += dist[v] - to_target;
                 }
                 // Bottleneck, then augment.
-                let mut push = supply[s];
-                let mut v = sink;
+                let mut push = self.balance[s].min(-self.balance[t]);
+                let mut v = t;
                 while v != s {
                     let id = prev[v] as usize;
                     let forward = &self.arcs[id & !1];
@@ -240,7 +267,7 @@ impl Network {
                     push = push.min(room);
                     v = self.arcs[id ^ 1].to as usize;
                 }
-                let mut v = sink;
+                let mut v = t;
                 while v != s {
                     let id = prev[v] as usize;
                     if id & 1 == 0 {
@@ -250,7 +277,8 @@ impl Network {
                     }
                     v = self.arcs[id ^ 1].to as usize;
                 }
-                supply[s] -= push;
+                self.balance[s] -= push;
+                self.balance[t] += push;
                 routed += push as usize;
                 if !keep_going(routed) {
                     self.potential = potential;
@@ -336,6 +364,29 @@ mod tests {
         let b = g.add_convex_arc(2, 3, &[2, 4, 6]);
         assert_eq!(solve(&mut g, 3), Ok(1 + 3 + 2 + 4));
         assert_eq!((g.flow(a), g.flow(b)), (2, 2));
+    }
+
+    #[test]
+    fn an_arc_added_after_a_solve_is_used_when_it_lowers_the_cost() {
+        // A can only go unplaced (100) or to X (5); B to X (1). Then A gets a cheap arc to Y.
+        let mut g = Network::new(5);
+        let (a, b, x, y, sink) = (0, 1, 2, 3, 4);
+        g.set_supply(a, 1);
+        g.set_supply(b, 1);
+        g.add_arc(a, sink, 1, 100);
+        g.add_arc(a, x, 1, 5);
+        g.add_arc(b, x, 1, 1);
+        g.add_arc(b, sink, 1, 100);
+        g.add_arc(x, sink, 1, 0);
+        g.add_arc(y, sink, 1, 0);
+        assert_eq!(solve(&mut g, sink), Ok(101));
+        let ay = g.add_arc_after_solve(a, y, 1, 2);
+        assert_eq!(g.resolve(&mut |_| true), Ok(3));
+        assert_eq!(g.flow(ay), 1);
+        // An arc that cannot help stays empty.
+        let dear = g.add_arc_after_solve(b, y, 1, 50);
+        assert_eq!(g.resolve(&mut |_| true), Ok(3));
+        assert_eq!(g.flow(dear), 0);
     }
 
     #[test]

@@ -201,12 +201,10 @@ impl RoundModel {
             let first = pairs.len();
             let period = t.period();
             if period.is_valid() {
-                for pi in ctx.candidate_practices(t) {
-                    let practice = &data.practices[pi];
-                    if !ctx.allows(t, practice, period, None) {
-                        continue;
-                    }
-                    let score = scorer.total(t, practice, period);
+                let mut allowed = ctx.candidate_practices(t);
+                allowed.retain(|&pi| ctx.allows(t, &data.practices[pi], period, None));
+                let scores = scorer.totals(t, &allowed, period);
+                for (&pi, &score) in allowed.iter().zip(&scores) {
                     let mp = if model_of_practice[pi] == NONE {
                         model_of_practice[pi] = practices.len() as u32;
                         practices.push(RoundPractice {
@@ -650,6 +648,8 @@ struct Search<'m> {
     core: Vec<bool>,
     /// The network node a pair's arc leads to in the relaxation being built.
     leaf: Vec<u32>,
+    /// Pairs priced in by the last pricing round.
+    priced: Vec<u32>,
 }
 
 impl<'m> Search<'m> {
@@ -674,6 +674,7 @@ impl<'m> Search<'m> {
             },
             core: vec![false; model.pairs.len()],
             leaf: vec![NONE; model.pairs.len()],
+            priced: Vec::new(),
         }
     }
 
@@ -1010,16 +1011,19 @@ impl<'m> Search<'m> {
                 }
             }
         }
+        let mut solved = false;
         let cost = loop {
             self.flows += 1;
-            let cost = match g.solve(sink, &mut |_| true) {
+            let result = if solved { g.resolve(&mut |_| true) } else { g.solve(sink, &mut |_| true) };
+            solved = true;
+            let cost = match result {
                 Ok(c) => c,
                 Err(FlowError::Infeasible) => return Ok(None),
                 Err(FlowError::Stopped) => return Err(Cancelled),
             };
             // Pricing: a pair left out with a negative reduced cost joins and the flow is solved
             // again; when none has, the potentials prove the flow optimal with every pair.
-            let mut priced = false;
+            self.priced.clear();
             left_out.retain(|&q| {
                 let pair = &model.pairs[q as usize];
                 let k = self.local[pair.trainee as usize] as usize;
@@ -1027,24 +1031,20 @@ impl<'m> Search<'m> {
                 let reduced = pair.cost + shift + g.potential(1 + k) - g.potential(leaf);
                 if reduced < 0 {
                     self.core[q as usize] = true;
-                    priced = true;
+                    self.priced.push(q);
                     false
                 } else {
                     true
                 }
             });
-            if !priced {
+            if self.priced.is_empty() {
                 break cost;
             }
-            g.clear_flow();
-            for k in 0..arcs.len() {
-                for &q in &self.by_cost[model.trainees[part.trainees[k] as usize].pairs.clone()] {
-                    if self.core[q as usize] && self.is_active(q) && !arcs[k].iter().any(|&(_, x)| x == q) {
-                        let arc =
-                            g.add_arc(1 + k, self.leaf[q as usize] as usize, 1, model.pairs[q as usize].cost + shift);
-                        arcs[k].push((arc, q));
-                    }
-                }
+            for &q in &self.priced {
+                let pair = &model.pairs[q as usize];
+                let k = self.local[pair.trainee as usize] as usize;
+                let arc = g.add_arc_after_solve(1 + k, self.leaf[q as usize] as usize, 1, pair.cost + shift);
+                arcs[k].push((arc, q));
             }
         };
         let assigned: Vec<Option<u32>> =

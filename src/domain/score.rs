@@ -64,8 +64,9 @@ impl Builder {
         let value = value.clamp(-1.0, 1.0);
         let points = weight * value;
         self.score.total += points;
-        let reason = if self.explain { reason() } else { String::new() };
-        self.score.parts.push(ScorePart { principle, weight, value, points, reason });
+        if self.explain {
+            self.score.parts.push(ScorePart { principle, weight, value, points, reason: reason() });
+        }
     }
 }
 
@@ -209,13 +210,39 @@ impl<'a> ScoreContext<'a> {
         self.build(trainee, practice, period, false).total
     }
 
+    /// `total` for one trainee at many practices (positions in `Dataset::practices`), reading
+    /// the trainee's history once. Equal to `total` for each.
+    pub fn totals(&self, trainee: &Trainee, practices: &[usize], period: Period) -> Vec<f64> {
+        let earlier = self.earlier(trainee);
+        practices
+            .iter()
+            .map(|&i| self.build_with(&earlier, trainee, &self.data.practices[i], period, false).total)
+            .collect()
+    }
+
+    /// The practices of a trainee's history that are in the register, oldest first.
+    fn earlier(&self, trainee: &Trainee) -> Vec<&'a Practice> {
+        trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect()
+    }
+
     fn build(&self, trainee: &Trainee, practice: &Practice, period: Period, explain: bool) -> Score {
+        self.build_with(&self.earlier(trainee), trainee, practice, period, explain)
+    }
+
+    fn build_with(
+        &self,
+        earlier: &[&Practice],
+        trainee: &Trainee,
+        practice: &Practice,
+        period: Period,
+        explain: bool,
+    ) -> Score {
         let w = &self.data.settings.weights;
         let pi = self.rules.practice_index(&practice.id).filter(|&i| self.data.practices[i].id == practice.id);
         let empty = History::default();
         let h = pi.map_or(&empty, |i| &self.history[i]);
-        let mut s = Builder { explain, score: Score { total: 0.0, parts: Vec::with_capacity(10) } };
-        let earlier: Vec<&Practice> = trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect();
+        let parts = if explain { Vec::with_capacity(10) } else { Vec::new() };
+        let mut s = Builder { explain, score: Score { total: 0.0, parts } };
 
         // T1: solo after multi-doctor, and the other way round.
         let org = |p: &Practice| {
@@ -229,17 +256,19 @@ impl<'a> ScoreContext<'a> {
                 }),
                 Some(last) => {
                     let other_kind = last.is_solo() != practice.is_solo();
-                    let reason = if other_kind {
-                        format!(
-                            "T1: the last practice, {}, was {}; this one is {}.",
-                            last.name,
-                            org(last),
-                            org(practice)
-                        )
-                    } else {
-                        format!("T1: the last practice, {}, was also {}.", last.name, org(last))
+                    let reason = || {
+                        if other_kind {
+                            format!(
+                                "T1: the last practice, {}, was {}; this one is {}.",
+                                last.name,
+                                org(last),
+                                org(practice)
+                            )
+                        } else {
+                            format!("T1: the last practice, {}, was also {}.", last.name, org(last))
+                        }
                     };
-                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, || reason);
+                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, reason);
                 }
             },
         }
