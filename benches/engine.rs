@@ -52,12 +52,13 @@ fn report(name: &str, data: &Dataset) {
     let searched = started.elapsed();
     eprintln!(
         "{name} phases: index {indexed:?}, pairs and constraints {:?}, search {:?} ({} branch-and-bound nodes, {} \
-         relaxations, {} flows)",
+         relaxations, {} flows, {} nodes settled)",
         built - indexed,
         searched - built,
         search.nodes,
         search.relaxations,
-        search.flows
+        search.flows,
+        search.settled
     );
     let greedy = greedy_baseline(data, None, today);
     let total = |s: &Suggestion| s.placements.iter().map(|p| p.score).sum::<f64>();

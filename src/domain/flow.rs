@@ -48,12 +48,21 @@ pub enum FlowError {
 /// A flow network. Each arc is stored with its residual twin at `id ^ 1`.
 #[derive(Clone, Debug, Default)]
 pub struct Network {
+    /// Arcs leaving each node (even ids).
     out: Vec<Vec<u32>>,
+    /// Arcs entering each node that carry flow (even ids): their twins are the node's residual
+    /// arcs backwards. A practice may be the head of hundreds of arcs but holds few trainees, so
+    /// a search scans only those.
+    back: Vec<Vec<u32>>,
+    /// Position of each arc (by id / 2) in its head's `back`, or `NONE`.
+    back_pos: Vec<u32>,
     arcs: Vec<Arc>,
     marginals: Vec<i64>,
     supply: Vec<i32>,
     /// Excess (positive) or shortfall (negative) of flow at each node while solving.
     balance: Vec<i32>,
+    /// Nodes settled by the searches so far (a measure of the work done).
+    pub settled: usize,
     /// Node potentials after a solve: every residual arc has a non-negative reduced cost
     /// `cost + potential[from] − potential[to]`, which proves the flow optimal.
     potential: Vec<i64>,
@@ -64,10 +73,13 @@ impl Network {
     pub fn new(nodes: usize) -> Network {
         Network {
             out: vec![Vec::new(); nodes],
+            back: vec![Vec::new(); nodes],
+            back_pos: Vec::new(),
             arcs: Vec::new(),
             marginals: Vec::new(),
             supply: vec![0; nodes],
             balance: Vec::new(),
+            settled: 0,
             potential: Vec::new(),
         }
     }
@@ -75,6 +87,7 @@ impl Network {
     /// Adds a node and returns its number.
     pub fn add_node(&mut self) -> usize {
         self.out.push(Vec::new());
+        self.back.push(Vec::new());
         self.supply.push(0);
         self.out.len() - 1
     }
@@ -94,7 +107,7 @@ impl Network {
         self.arcs.push(Arc { to: to as u32, cap, flow: 0, cost, convex });
         self.arcs.push(Arc { to: from as u32, cap: 0, flow: 0, cost: -cost, convex: NONE });
         self.out[from].push(id as u32);
-        self.out[to].push(id as u32 + 1);
+        self.back_pos.push(NONE);
         id
     }
 
@@ -162,37 +175,38 @@ impl Network {
         }
     }
 
+    /// Changes the flow on forward arc `id`, keeping `back` up to date.
+    fn set_flow(&mut self, id: usize, flow: i32) {
+        let old = self.arcs[id].flow;
+        self.arcs[id].flow = flow;
+        let head = self.arcs[id].to as usize;
+        if old == 0 && flow > 0 {
+            self.back_pos[id / 2] = self.back[head].len() as u32;
+            self.back[head].push(id as u32);
+        } else if old > 0 && flow == 0 {
+            let pos = self.back_pos[id / 2] as usize;
+            self.back[head].swap_remove(pos);
+            if let Some(&moved) = self.back[head].get(pos) {
+                self.back_pos[moved as usize / 2] = pos as u32;
+            }
+            self.back_pos[id / 2] = NONE;
+        }
+    }
+
     /// Routes every unit of supply to `sink` at least total cost and returns that cost.
     /// `keep_going` hears the units routed so far after each path and may stop the solve.
     pub fn solve(&mut self, sink: usize, keep_going: &mut dyn FnMut(usize) -> bool) -> Result<i64, FlowError> {
         for a in &mut self.arcs {
             a.flow = 0;
         }
+        for b in &mut self.back {
+            b.clear();
+        }
+        self.back_pos.fill(NONE);
         self.potential = vec![0; self.out.len()];
         self.balance = self.supply.clone();
         let total: i32 = self.supply.iter().filter(|&&s| s > 0).sum();
         self.balance[sink] -= total;
-        self.route(keep_going)
-    }
-
-    /// After a solve, adds an arc. If its reduced cost is negative the flow is no longer optimal:
-    /// the arc is filled, which leaves its tail short and its head over, and `resolve` routes the
-    /// difference. Filling it keeps every residual reduced cost non-negative.
-    pub fn add_arc_after_solve(&mut self, from: usize, to: usize, cap: i32, cost: i64) -> ArcId {
-        let id = self.add_arc(from, to, cap, cost);
-        self.potential.resize(self.out.len(), 0);
-        self.balance.resize(self.out.len(), 0);
-        if cost + self.potential[from] - self.potential[to] < 0 {
-            self.arcs[id].flow = cap;
-            self.balance[from] -= cap;
-            self.balance[to] += cap;
-        }
-        id
-    }
-
-    /// Re-balances after `add_arc_after_solve`, from the flow and potentials of the last solve,
-    /// and returns the cost.
-    pub fn resolve(&mut self, keep_going: &mut dyn FnMut(usize) -> bool) -> Result<i64, FlowError> {
         self.route(keep_going)
     }
 
@@ -228,8 +242,9 @@ impl Network {
                         target = Some(u);
                         break;
                     }
-                    for &id in &self.out[u] {
-                        let id = id as usize;
+                    let forward = self.out[u].iter().map(|&id| id as usize);
+                    let backward = self.back[u].iter().map(|&id| id as usize ^ 1);
+                    for id in forward.chain(backward) {
                         let Some(c) = self.residual_cost(id) else { continue };
                         let v = self.arcs[id].to as usize;
                         let nd = d + c + potential[u] - potential[v];
@@ -245,6 +260,7 @@ impl Network {
                     self.potential = potential;
                     return Err(FlowError::Infeasible);
                 };
+                self.settled += settled.len();
                 let to_target = dist[t];
                 for &v in &settled {
                     let v = v as usize;
@@ -270,11 +286,9 @@ impl Network {
                 let mut v = t;
                 while v != s {
                     let id = prev[v] as usize;
-                    if id & 1 == 0 {
-                        self.arcs[id].flow += push;
-                    } else {
-                        self.arcs[id ^ 1].flow -= push;
-                    }
+                    let forward = id & !1;
+                    let flow = self.arcs[forward].flow + if id & 1 == 0 { push } else { -push };
+                    self.set_flow(forward, flow);
                     v = self.arcs[id ^ 1].to as usize;
                 }
                 self.balance[s] -= push;
@@ -364,29 +378,6 @@ mod tests {
         let b = g.add_convex_arc(2, 3, &[2, 4, 6]);
         assert_eq!(solve(&mut g, 3), Ok(1 + 3 + 2 + 4));
         assert_eq!((g.flow(a), g.flow(b)), (2, 2));
-    }
-
-    #[test]
-    fn an_arc_added_after_a_solve_is_used_when_it_lowers_the_cost() {
-        // A can only go unplaced (100) or to X (5); B to X (1). Then A gets a cheap arc to Y.
-        let mut g = Network::new(5);
-        let (a, b, x, y, sink) = (0, 1, 2, 3, 4);
-        g.set_supply(a, 1);
-        g.set_supply(b, 1);
-        g.add_arc(a, sink, 1, 100);
-        g.add_arc(a, x, 1, 5);
-        g.add_arc(b, x, 1, 1);
-        g.add_arc(b, sink, 1, 100);
-        g.add_arc(x, sink, 1, 0);
-        g.add_arc(y, sink, 1, 0);
-        assert_eq!(solve(&mut g, sink), Ok(101));
-        let ay = g.add_arc_after_solve(a, y, 1, 2);
-        assert_eq!(g.resolve(&mut |_| true), Ok(3));
-        assert_eq!(g.flow(ay), 1);
-        // An arc that cannot help stays empty.
-        let dear = g.add_arc_after_solve(b, y, 1, 50);
-        assert_eq!(g.resolve(&mut |_| true), Ok(3));
-        assert_eq!(g.flow(dear), 0);
     }
 
     #[test]

@@ -489,6 +489,8 @@ pub struct Solution {
     pub relaxations: usize,
     /// Min-cost flows solved (relaxations and their pricing rounds).
     pub flows: usize,
+    /// Nodes settled by the flows' shortest-path searches.
+    pub settled: usize,
 }
 
 /// Solves the model exactly, unless `max_nodes` nodes do not suffice (then the gap is proven).
@@ -523,7 +525,16 @@ pub fn solve(
         }
     }
     debug_assert_eq!(model.objective(&choice), objective);
-    Ok(Solution { choice, objective, bound, optimal, nodes, relaxations: search.relaxations, flows: search.flows })
+    Ok(Solution {
+        choice,
+        objective,
+        bound,
+        optimal,
+        nodes,
+        relaxations: search.relaxations,
+        flows: search.flows,
+        settled: search.settled,
+    })
 }
 
 /// Trainees that share candidate practices, and those practices.
@@ -642,6 +653,7 @@ struct Search<'m> {
     shift: i64,
     relaxations: usize,
     flows: usize,
+    settled: usize,
     /// Each model trainee's pairs by cost (the same ranges as `RoundTrainee::pairs`).
     by_cost: Vec<u32>,
     /// Pairs always given an arc: priced in once, they stay.
@@ -665,6 +677,7 @@ impl<'m> Search<'m> {
             shift: model.pairs.iter().map(|p| -p.cost).max().unwrap_or(0).max(0),
             relaxations: 0,
             flows: 0,
+            settled: 0,
             by_cost: {
                 let mut v: Vec<u32> = (0..model.pairs.len() as u32).collect();
                 for t in &model.trainees {
@@ -1011,12 +1024,9 @@ impl<'m> Search<'m> {
                 }
             }
         }
-        let mut solved = false;
         let cost = loop {
             self.flows += 1;
-            let result = if solved { g.resolve(&mut |_| true) } else { g.solve(sink, &mut |_| true) };
-            solved = true;
-            let cost = match result {
+            let cost = match g.solve(sink, &mut |_| true) {
                 Ok(c) => c,
                 Err(FlowError::Infeasible) => return Ok(None),
                 Err(FlowError::Stopped) => return Err(Cancelled),
@@ -1038,12 +1048,13 @@ impl<'m> Search<'m> {
                 }
             });
             if self.priced.is_empty() {
+                self.settled += g.settled;
                 break cost;
             }
             for &q in &self.priced {
                 let pair = &model.pairs[q as usize];
                 let k = self.local[pair.trainee as usize] as usize;
-                let arc = g.add_arc_after_solve(1 + k, self.leaf[q as usize] as usize, 1, pair.cost + shift);
+                let arc = g.add_arc(1 + k, self.leaf[q as usize] as usize, 1, pair.cost + shift);
                 arcs[k].push((arc, q));
             }
         };
