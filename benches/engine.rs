@@ -52,13 +52,14 @@ fn report(name: &str, data: &Dataset) {
     let searched = started.elapsed();
     eprintln!(
         "{name} phases: index {indexed:?}, pairs and constraints {:?}, search {:?} ({} branch-and-bound nodes, {} \
-         relaxations, {} flows, {} nodes settled)",
+         relaxations, {} flows, {} nodes settled, {} pairs priced in)",
         built - indexed,
         searched - built,
         search.nodes,
         search.relaxations,
         search.flows,
-        search.settled
+        search.settled,
+        search.priced
     );
     let greedy = greedy_baseline(data, None, today);
     let total = |s: &Suggestion| s.placements.iter().map(|p| p.score).sum::<f64>();

@@ -50,6 +50,8 @@ pub enum FlowError {
 pub struct Network {
     /// Arcs leaving each node (even ids).
     out: Vec<Vec<u32>>,
+    /// Arcs entering each node (even ids).
+    inn: Vec<Vec<u32>>,
     /// Arcs entering each node that carry flow (even ids): their twins are the node's residual
     /// arcs backwards. A practice may be the head of hundreds of arcs but holds few trainees, so
     /// a search scans only those.
@@ -73,6 +75,7 @@ impl Network {
     pub fn new(nodes: usize) -> Network {
         Network {
             out: vec![Vec::new(); nodes],
+            inn: vec![Vec::new(); nodes],
             back: vec![Vec::new(); nodes],
             back_pos: Vec::new(),
             arcs: Vec::new(),
@@ -87,6 +90,7 @@ impl Network {
     /// Adds a node and returns its number.
     pub fn add_node(&mut self) -> usize {
         self.out.push(Vec::new());
+        self.inn.push(Vec::new());
         self.back.push(Vec::new());
         self.supply.push(0);
         self.out.len() - 1
@@ -107,6 +111,7 @@ impl Network {
         self.arcs.push(Arc { to: to as u32, cap, flow: 0, cost, convex });
         self.arcs.push(Arc { to: from as u32, cap: 0, flow: 0, cost: -cost, convex: NONE });
         self.out[from].push(id as u32);
+        self.inn[to].push(id as u32);
         self.back_pos.push(NONE);
         id
     }
@@ -130,6 +135,40 @@ impl Network {
     /// A node's potential after a solve (see `potential`); 0 before.
     pub fn potential(&self, node: usize) -> i64 {
         self.potential.get(node).copied().unwrap_or(0)
+    }
+
+    /// Potentials for pricing arcs that are not in the network, after a solve: valid like the
+    /// solve's (no residual arc gets a negative reduced cost) but as low as the network allows,
+    /// each node's potential lowered by its shortest residual distance to `sink` (nodes that
+    /// cannot reach it by more than any that can). An arc `u → v` left out could lower the cost
+    /// only if `cost + potential[u] − potential[v] < 0` with these.
+    pub fn potentials_towards(&self, sink: usize) -> Vec<i64> {
+        let n = self.out.len();
+        let pot = |v: usize| self.potential(v);
+        let mut dist = vec![INF; n];
+        let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+        dist[sink] = 0;
+        heap.push(Reverse((0, sink as u32)));
+        while let Some(Reverse((d, v))) = heap.pop() {
+            let v = v as usize;
+            if d > dist[v] {
+                continue;
+            }
+            // Residual arcs into v: forward arcs with room, and the twins of v's arcs with flow.
+            let into = self.inn[v].iter().map(|&id| id as usize);
+            let from_twins = self.out[v].iter().map(|&id| id as usize ^ 1);
+            for id in into.chain(from_twins) {
+                let Some(c) = self.residual_cost(id) else { continue };
+                let u = self.arcs[id ^ 1].to as usize;
+                let nd = d + c + pot(u) - pot(v);
+                if nd < dist[u] {
+                    dist[u] = nd;
+                    heap.push(Reverse((nd, u as u32)));
+                }
+            }
+        }
+        let far = dist.iter().copied().filter(|&d| d < INF).max().unwrap_or(0) + 1;
+        (0..n).map(|v| pot(v) - if dist[v] < INF { dist[v] } else { far }).collect()
     }
 
     /// Units on an arc after a solve.

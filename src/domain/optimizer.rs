@@ -75,6 +75,9 @@ const NONE: u32 = u32::MAX;
 /// Arcs per trainee in a relaxation before pricing adds more.
 const CORE_PAIRS: usize = 12;
 
+/// Pairs per trainee that one pricing round may add.
+const PRICED_PER_ROUND: usize = 4;
+
 /// A date as a day number, for fast comparisons.
 pub(crate) fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
@@ -491,6 +494,8 @@ pub struct Solution {
     pub flows: usize,
     /// Nodes settled by the flows' shortest-path searches.
     pub settled: usize,
+    /// Pairs that pricing brought into the relaxations beyond each trainee's cheapest.
+    pub priced: usize,
 }
 
 /// Solves the model exactly, unless `max_nodes` nodes do not suffice (then the gap is proven).
@@ -534,6 +539,7 @@ pub fn solve(
         relaxations: search.relaxations,
         flows: search.flows,
         settled: search.settled,
+        priced: search.core.iter().filter(|&&c| c).count(),
     })
 }
 
@@ -1033,20 +1039,40 @@ impl<'m> Search<'m> {
             };
             // Pricing: a pair left out with a negative reduced cost joins and the flow is solved
             // again; when none has, the potentials prove the flow optimal with every pair.
-            self.priced.clear();
-            left_out.retain(|&q| {
+            // Potentials as low as the network allows at the practices, and each trainee's as
+            // high as its own arc allows: the tightest test the flow can prove.
+            let mut potential = g.potentials_towards(sink);
+            for (k, &i) in part.trainees.iter().enumerate() {
+                if self.forced[i as usize] != NONE {
+                    continue;
+                }
+                potential[1 + k] = match arcs[k].iter().find(|(arc, _)| g.flow(*arc) > 0) {
+                    Some(&(_, q)) => potential[self.leaf[q as usize] as usize] - model.pairs[q as usize].cost - shift,
+                    None => potential[sink] - model.trainees[i as usize].unplaced_cost - shift,
+                };
+            }
+            // Each trainee's most negative pairs join (column generation).
+            let mut negative: Vec<(usize, i64, u32)> = Vec::new();
+            for &q in &left_out {
                 let pair = &model.pairs[q as usize];
                 let k = self.local[pair.trainee as usize] as usize;
                 let leaf = self.leaf[q as usize] as usize;
-                let reduced = pair.cost + shift + g.potential(1 + k) - g.potential(leaf);
+                let reduced = pair.cost + shift + potential[1 + k] - potential[leaf];
                 if reduced < 0 {
+                    negative.push((k, reduced, q));
+                }
+            }
+            negative.sort_unstable();
+            self.priced.clear();
+            let mut run = (usize::MAX, 0);
+            for &(k, _, q) in &negative {
+                run = if run.0 == k { (k, run.1 + 1) } else { (k, 1) };
+                if run.1 <= PRICED_PER_ROUND {
                     self.core[q as usize] = true;
                     self.priced.push(q);
-                    false
-                } else {
-                    true
                 }
-            });
+            }
+            left_out.retain(|&q| !self.core[q as usize]);
             if self.priced.is_empty() {
                 self.settled += g.settled;
                 break cost;
