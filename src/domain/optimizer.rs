@@ -204,8 +204,7 @@ impl RoundModel {
             let first = pairs.len();
             let period = t.period();
             if period.is_valid() {
-                let mut allowed = ctx.candidate_practices(t);
-                allowed.retain(|&pi| ctx.allows(t, &data.practices[pi], period, None));
+                let allowed = ctx.allowed_among(t, period, &ctx.candidate_practices(t));
                 let scores = scorer.totals(t, &allowed, period);
                 for (&pi, &score) in allowed.iter().zip(&scores) {
                     let mp = if model_of_practice[pi] == NONE {

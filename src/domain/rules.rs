@@ -141,6 +141,8 @@ pub struct RuleContext<'a> {
     pauses: Vec<Vec<Period>>,
     /// Position in `region.municipalities` of each practice's municipality.
     practice_muni: Vec<Option<usize>>,
+    /// For each practice, the position its id is looked up at (the first with that id).
+    canonical: Vec<usize>,
     /// Practices per municipality position, in dataset order.
     practices_by_muni: Vec<Vec<usize>>,
     /// Fast paths for names spelled exactly as in the register (the hot path of the optimizer).
@@ -186,6 +188,7 @@ impl<'a> RuleContext<'a> {
             by_trainee: FastMap::with_capacity_and_hasher(data.placements.len(), Default::default()),
             pauses,
             practice_muni: Vec::with_capacity(data.practices.len()),
+            canonical: Vec::with_capacity(data.practices.len()),
             practices_by_muni: vec![Vec::new(); muni_count],
             muni_exact: FastMap::default(),
             unit_exact: FastMap::default(),
@@ -205,6 +208,7 @@ impl<'a> RuleContext<'a> {
         for (i, p) in data.practices.iter().enumerate() {
             let m = ctx.municipality_index(&p.municipality);
             ctx.practice_muni.push(m);
+            ctx.canonical.push(ctx.practice_ix.get(p.id.as_str()).copied().unwrap_or(i));
             if let Some(m) = m {
                 ctx.practices_by_muni[m].push(i);
             }
@@ -255,6 +259,90 @@ impl<'a> RuleContext<'a> {
     /// A practice's position in `Dataset::practices`, by id.
     pub fn practice_index(&self, id: &str) -> Option<usize> {
         self.practice_ix.get(id).copied()
+    }
+
+    /// The position `practice_index` gives for the id of the practice at `practice` (the same
+    /// unless two practices share an id).
+    pub fn canonical_index(&self, practice: usize) -> usize {
+        self.canonical.get(practice).copied().unwrap_or(practice)
+    }
+
+    /// The practices among `candidates` (positions in `Dataset::practices`) that `allows` the
+    /// trainee in `period`, in the same order: the optimizer's fast path, which looks up the
+    /// trainee's side of the rules once. Equal to filtering with `allows(.., None)`.
+    pub fn allowed_among(&self, t: &Trainee, period: Period, candidates: &[usize]) -> Vec<usize> {
+        let data = self.data;
+        // H9: valid dates inside the trainee's period, and no placement held already.
+        if !period.is_valid() || !t.period().contains_period(&period) || self.by_trainee.contains_key(&t.id) {
+            return Vec::new();
+        }
+        // H3, H4, H5: geography, as a test on the practice's municipality.
+        enum Geo<'x> {
+            Anywhere,
+            Municipality(Option<usize>, &'x str),
+            Catchment { inside: Vec<bool>, district: Option<District>, phase3: bool },
+        }
+        let geo = match t.kind {
+            TraineeType::Kbu | TraineeType::Intro => match t.municipality.as_deref() {
+                None => return Vec::new(),
+                Some(wanted) => Geo::Municipality(self.municipality_index(wanted), wanted),
+            },
+            TraineeType::Phase1 | TraineeType::Phase2 | TraineeType::Phase3 => match t.hospital_unit.as_deref() {
+                None => return Vec::new(),
+                Some(unit) => {
+                    let mut inside = vec![false; data.region.municipalities.len()];
+                    for m in self.catchment(unit) {
+                        if let Some(x) = inside.get_mut(m) {
+                            *x = true;
+                        }
+                    }
+                    Geo::Catchment { inside, district: self.unit_district(unit), phase3: t.kind == TraineeType::Phase3 }
+                }
+            },
+            TraineeType::Other => Geo::Anywhere,
+        };
+        let settings = &data.settings;
+        let allowed_overlap = settings.phase3_overlap_days;
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let p = &data.practices[i];
+                let pi = self.canonical_index(i);
+                if t.own_gp.as_deref() == Some(p.id.as_str()) || t.family_practices.contains(&p.id) {
+                    return false;
+                }
+                let p_muni = self.practice_muni[pi];
+                let geography = match &geo {
+                    Geo::Anywhere => true,
+                    Geo::Municipality(wanted_ix, wanted) => match (wanted_ix, p_muni) {
+                        (Some(a), Some(b)) => *a == b,
+                        _ => same_name(wanted, &p.municipality),
+                    },
+                    Geo::Catchment { inside, district, phase3 } => {
+                        let muni = p_muni.map(|m| &data.region.municipalities[m]);
+                        let district_differs =
+                            *phase3 && matches!((muni.map(|m| m.district), district), (Some(a), Some(b)) if a != *b);
+                        let in_catchment = p_muni.is_some_and(|m| inside[m]);
+                        !district_differs && in_catchment
+                    }
+                };
+                if !geography {
+                    return false;
+                }
+                if t.kind == TraineeType::Phase3
+                    && self.others_at(pi, Skip::Nothing).any(|b| {
+                        b.kind == Some(TraineeType::Phase3) && b.period.overlap_days(&period) > allowed_overlap
+                    })
+                {
+                    return false;
+                }
+                if self.pauses[pi].iter().any(|x| x.overlaps(&period)) {
+                    return false;
+                }
+                self.peak_load(pi, period, Skip::Nothing) < p.effective_capacity(settings.capacity_per_tutor)
+            })
+            .collect()
     }
 
     /// A trainee by id.
@@ -1173,6 +1261,32 @@ mod tests {
         ];
         assert_eq!(check(&data, "K", "P"), vec![]);
         assert_eq!(check(&data, "A", "Q"), vec![]);
+    }
+
+    #[test]
+    fn allowed_among_equals_allows_for_every_trainee_and_practice() {
+        let mut datasets = vec![contract_example(), placed_example()];
+        let mut odd = placed_example();
+        odd.trainees[0].municipality = None;
+        odd.trainees[2].hospital_unit = Some("Nowhere".to_string());
+        odd.trainees[4].end = odd.trainees[4].start;
+        odd.practices.push(practice("EX-P1", "Lemvig", 1));
+        datasets.push(odd);
+        datasets.push(crate::demo::generate(&crate::demo::DemoParams {
+            seed: 3,
+            practices: 60,
+            open_trainees: Some(40),
+            years: 2,
+        }));
+        for data in &datasets {
+            let ctx = RuleContext::new(data);
+            let all: Vec<usize> = (0..data.practices.len()).collect();
+            for t in &data.trainees {
+                let want: Vec<usize> =
+                    all.iter().copied().filter(|&i| ctx.allows(t, &data.practices[i], t.period(), None)).collect();
+                assert_eq!(ctx.allowed_among(t, t.period(), &all), want, "{}", t.id);
+            }
+        }
     }
 
     #[test]

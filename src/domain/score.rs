@@ -13,7 +13,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -21,7 +20,7 @@ use serde::Serialize;
 use super::dates::{self, Period};
 use super::model::{Dataset, Practice, Trainee, TraineeType};
 use super::room;
-use super::rules::RuleContext;
+use super::rules::{FastMap, RuleContext};
 
 /// How much stronger the built-in emphases count (see the module comment).
 const EMPHASIS: f64 = 3.0;
@@ -105,6 +104,13 @@ impl History {
     }
 }
 
+/// A trainee's history as the score reads it, looked up once for many practices.
+struct TraineeView<'p> {
+    earlier: Vec<&'p Practice>,
+    /// The id of the last practice on record, and that practice if it is in the register.
+    last: Option<(&'p str, Option<&'p Practice>)>,
+}
+
 /// Precomputed history for scoring candidates.
 pub struct ScoreContext<'a> {
     data: &'a Dataset,
@@ -116,7 +122,7 @@ pub struct ScoreContext<'a> {
     /// Rule P3 wishes per practice.
     wishes: Vec<Vec<(Period, TraineeType)>>,
     /// Rule P7 per (municipality, period): free slots and expected general trainees.
-    room_cache: RefCell<HashMap<(usize, Period), (u32, f64)>>,
+    room_cache: RefCell<FastMap<(usize, Period), (u32, f64)>>,
 }
 
 impl<'a> ScoreContext<'a> {
@@ -179,7 +185,7 @@ impl<'a> ScoreContext<'a> {
             history,
             median_months_per_tutor,
             wishes,
-            room_cache: RefCell::new(HashMap::new()),
+            room_cache: RefCell::new(FastMap::default()),
         }
     }
 
@@ -213,32 +219,41 @@ impl<'a> ScoreContext<'a> {
     /// `total` for one trainee at many practices (positions in `Dataset::practices`), reading
     /// the trainee's history once. Equal to `total` for each.
     pub fn totals(&self, trainee: &Trainee, practices: &[usize], period: Period) -> Vec<f64> {
-        let earlier = self.earlier(trainee);
+        let view = self.view(trainee);
         practices
             .iter()
-            .map(|&i| self.build_with(&earlier, trainee, &self.data.practices[i], period, false).total)
+            .map(|&i| {
+                let pi = Some(self.rules.canonical_index(i));
+                self.build_with(&view, trainee, &self.data.practices[i], pi, period, false).total
+            })
             .collect()
     }
 
-    /// The practices of a trainee's history that are in the register, oldest first.
-    fn earlier(&self, trainee: &Trainee) -> Vec<&'a Practice> {
-        trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect()
+    /// The practices of a trainee's history that are in the register, oldest first, and the last
+    /// one on record.
+    fn view<'t>(&'t self, trainee: &'t Trainee) -> TraineeView<'t> {
+        TraineeView {
+            earlier: trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect(),
+            last: trainee.history.last().map(|id| (id.as_str(), self.rules.practice(id))),
+        }
     }
 
     fn build(&self, trainee: &Trainee, practice: &Practice, period: Period, explain: bool) -> Score {
-        self.build_with(&self.earlier(trainee), trainee, practice, period, explain)
+        let pi = self.rules.practice_index(&practice.id).filter(|&i| self.data.practices[i].id == practice.id);
+        self.build_with(&self.view(trainee), trainee, practice, pi, period, explain)
     }
 
     fn build_with(
         &self,
-        earlier: &[&Practice],
+        view: &TraineeView<'_>,
         trainee: &Trainee,
         practice: &Practice,
+        pi: Option<usize>,
         period: Period,
         explain: bool,
     ) -> Score {
         let w = &self.data.settings.weights;
-        let pi = self.rules.practice_index(&practice.id).filter(|&i| self.data.practices[i].id == practice.id);
+        let earlier = &view.earlier;
         let empty = History::default();
         let h = pi.map_or(&empty, |i| &self.history[i]);
         let parts = if explain { Vec::with_capacity(10) } else { Vec::new() };
@@ -248,9 +263,9 @@ impl<'a> ScoreContext<'a> {
         let org = |p: &Practice| {
             if p.is_solo() { "a solo practice".to_string() } else { format!("a practice with {} doctors", p.doctors) }
         };
-        match trainee.history.last() {
+        match view.last {
             None => s.push("T1", w.t1_organisation_variety, 0.0, || "T1: no earlier practice on record.".to_string()),
-            Some(last_id) => match self.rules.practice(last_id) {
+            Some((last_id, last)) => match last {
                 None => s.push("T1", w.t1_organisation_variety, 0.0, || {
                     format!("T1: the last practice on record ({last_id}) is not in the register.")
                 }),
@@ -622,6 +637,26 @@ mod tests {
                 .iter()
                 .all(|p| p.principle != "P7")
         );
+    }
+
+    #[test]
+    fn totals_for_many_practices_equal_each_total() {
+        let data = crate::demo::generate(&crate::demo::DemoParams {
+            seed: 5,
+            practices: 60,
+            open_trainees: Some(40),
+            years: 3,
+        });
+        let ctx = ScoreContext::new(&data, today());
+        let all: Vec<usize> = (0..data.practices.len()).collect();
+        for t in &data.trainees {
+            let totals = ctx.totals(t, &all, t.period());
+            for (&i, &x) in all.iter().zip(&totals) {
+                let one = ctx.total(t, &data.practices[i], t.period());
+                assert_eq!(x.to_bits(), one.to_bits(), "{} at {}", t.id, data.practices[i].id);
+                assert_eq!(one.to_bits(), ctx.score(t, &data.practices[i], t.period()).total.to_bits());
+            }
+        }
     }
 
     #[test]
