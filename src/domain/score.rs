@@ -123,6 +123,8 @@ pub struct ScoreContext<'a> {
     wishes: Vec<Vec<(Period, TraineeType)>>,
     /// Rule P7 per (municipality, period): free slots and expected general trainees.
     room_cache: RefCell<FastMap<(usize, Period), (u32, f64)>>,
+    /// Rule P7: the open general-medicine trainees, found once.
+    open_general: std::cell::OnceCell<Vec<&'a Trainee>>,
 }
 
 impl<'a> ScoreContext<'a> {
@@ -186,6 +188,7 @@ impl<'a> ScoreContext<'a> {
             median_months_per_tutor,
             wishes,
             room_cache: RefCell::new(FastMap::default()),
+            open_general: std::cell::OnceCell::new(),
         }
     }
 
@@ -435,8 +438,9 @@ impl<'a> ScoreContext<'a> {
             return;
         };
         let (free, expected) = *self.room_cache.borrow_mut().entry((m, period)).or_insert_with(|| {
-            let answer = room::room_in(&self.rules, &[m], period, "", 0);
-            (answer.free_slots, answer.expected_general)
+            let free = self.rules.practices_in(&[m]).into_iter().map(|i| self.rules.free_slots(i, period)).sum();
+            let open = self.open_general.get_or_init(|| room::open_general(&self.rules));
+            (free, room::expected_general_among(&self.rules, open, &[m], period))
         });
         let value = if free == 0 { -1.0 } else { -(expected / f64::from(free)).min(1.0) };
         s.push(
