@@ -920,11 +920,17 @@ impl<'m> Search<'m> {
                     self.pool[mp].push(li);
                 }
             }
-            for &(mp, li, _) in &broken {
-                if self.family(mp).iter().any(|(l, _, _)| *l == li) {
-                    progress = true;
-                    break;
+            // `broken` is by practice: one family per practice.
+            let mut s = 0;
+            while s < broken.len() && !progress {
+                let mp = broken[s].0;
+                let mut e = s;
+                while e < broken.len() && broken[e].0 == mp {
+                    e += 1;
                 }
+                let family = self.family(mp);
+                progress = broken[s..e].iter().any(|&(_, li, _)| family.iter().any(|(l, _, _)| *l == li));
+                s = e;
             }
             if progress {
                 continue;
