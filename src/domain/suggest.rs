@@ -892,6 +892,31 @@ mod tests {
         assert!(cohorts_seen[2] + cohorts_seen[3] > 250, "{cohorts_seen:?}");
     }
 
+    #[test]
+    fn a_search_stopped_by_the_node_limit_says_so_and_its_gap_holds() {
+        let mut rng = Lcg(41);
+        let mut stopped = 0;
+        for case in 0..200 {
+            let data = random_round(&mut rng);
+            let full = run(&data);
+            let limited =
+                suggest_round(&data, None, today(), SuggestOptions { max_nodes: 1 }, &mut |_| true).expect("ran").0;
+            let before = check_all(&data);
+            let new: Vec<_> =
+                check_all(&with_proposals(&data, &limited)).into_iter().filter(|v| !before.contains(v)).collect();
+            assert_eq!(new, vec![], "case {case}");
+            assert!(limited.gap >= 0, "case {case}");
+            assert!(limited.objective >= full.objective, "case {case}");
+            assert!(limited.objective - limited.gap <= full.objective, "case {case}: the bound is a bound");
+            if limited.optimal {
+                assert_eq!((limited.objective, limited.gap), (full.objective, 0), "case {case}");
+            } else {
+                stopped += 1;
+            }
+        }
+        assert!(stopped > 5, "{stopped} searches stopped");
+    }
+
     /// A region-sized instance: 3,500 practices and 1,000 open trainees. Run with
     /// `cargo test --release -- --ignored --nocapture` to see the time.
     #[test]
