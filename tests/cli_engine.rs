@@ -82,6 +82,36 @@ fn suggest_apply_stores_a_round_that_breaks_no_rule_and_undo_removes_it_whole() 
 }
 
 #[test]
+fn suggest_reports_its_objective_and_writes_the_model_as_free_mps_readable_by_the_owner_only() {
+    let dir = Dir::new();
+    let db = dir.with_examples();
+    let db = db.to_str().expect("path");
+    let model = dir.path("round.mps");
+    let model_arg = model.to_str().expect("path");
+    let out = dir.ok(&["suggest", "--db", db, "--format", "json", "--write-model", model_arg]);
+    let round = json(&out);
+    assert!(round["objective"].is_i64(), "{round}");
+    assert_eq!(round["optimal"], serde_json::Value::Bool(true));
+    assert_eq!(round["unplaced"].as_array().map(Vec::len), Some(0), "issue 14: EX-I2 is placed too");
+    let text = std::fs::read_to_string(&model).expect("model written");
+    assert_eq!(text.lines().find(|l| !l.starts_with('*')), Some("NAME ROUND"));
+    assert!(text.ends_with("ENDATA\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&model).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // No temporary file is left beside it.
+    let names: Vec<String> = std::fs::read_dir(model.parent().expect("dir"))
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+        .filter(|n| n.contains("round.mps"))
+        .collect();
+    assert_eq!(names, ["round.mps"]);
+}
+
+#[test]
 fn suggest_for_one_type_proposes_only_that_type() {
     let dir = Dir::new();
     let db = dir.path("d.sqlite");

@@ -10,8 +10,8 @@ use crate::domain::command::Command;
 use crate::domain::model::TraineeType;
 use crate::domain::room::{Area, room_for};
 use crate::domain::rules::{EngineError, check_all};
-use crate::domain::suggest::suggest as run_suggest;
-use crate::store::outfile::print_out;
+use crate::domain::suggest::{SuggestOptions, model_mps, suggest_round};
+use crate::store::outfile::{print_out, write_atomic};
 
 /// `check`: every hard-rule violation among stored placements; exit 3 when any exists.
 pub fn check(db: &Path, format: Format) -> CliResult {
@@ -33,8 +33,16 @@ pub fn check(db: &Path, format: Format) -> CliResult {
     }
 }
 
-/// `suggest`: an optimal round for the open trainees, optionally stored.
-pub fn suggest(db: &Path, kind: Option<&str>, units: &[String], apply: bool, format: Format) -> CliResult {
+/// `suggest`: an optimal round for the open trainees (of a coordinator's area), optionally
+/// stored, and optionally its model as free MPS.
+pub fn suggest(
+    db: &Path,
+    kind: Option<&str>,
+    units: &[String],
+    apply: bool,
+    format: Format,
+    write_model: Option<&Path>,
+) -> CliResult {
     let only = match kind {
         Some(k) => Some(TraineeType::from_key(k).ok_or_else(|| {
             Failure::BadInput(format!("--type: unknown type '{k}'; use kbu, intro, phase1, phase2, phase3 or other"))
@@ -44,8 +52,13 @@ pub fn suggest(db: &Path, kind: Option<&str>, units: &[String], apply: bool, for
     let (mut store, data) = load(db)?;
     // A coordinator's area: only its open trainees are proposed for (DOMAIN.md 3.3).
     let data = crate::domain::area::open_trainees_of(&data, &crate::ops::area_units(&data, units)?);
-    let round =
-        run_suggest(&data, only, today(), &mut |_| true).map_err(|e| Failure::Unexpected(anyhow::anyhow!("{e}")))?;
+    let (round, model) = suggest_round(&data, only, today(), SuggestOptions::default(), &mut |_| true)
+        .map_err(|e| Failure::Unexpected(anyhow::anyhow!("{e}")))?;
+    if let Some(path) = write_model {
+        write_atomic(path, model_mps(&data, &model).as_bytes())
+            .map_err(|e| Failure::BadInput(format!("cannot write the model: {e}")))?;
+        eprintln!("wrote the model to {}", path.display());
+    }
     match format {
         Format::Json => print_json(&round)?,
         _ => {
@@ -63,7 +76,13 @@ pub fn suggest(db: &Path, kind: Option<&str>, units: &[String], apply: bool, for
             }
         }
     }
-    eprintln!("{} proposed, {} cannot be placed", round.placements.len(), round.unplaced.len());
+    let proof = if round.optimal { "proven optimal".to_string() } else { format!("within {} of optimal", round.gap) };
+    eprintln!(
+        "{} proposed, {} cannot be placed; objective {}, {proof}",
+        round.placements.len(),
+        round.unplaced.len(),
+        round.objective
+    );
     if apply && !round.placements.is_empty() {
         store.execute(&Command::AcceptRound { placements: round.to_placements() })?;
         eprintln!("stored {} placements", round.placements.len());

@@ -242,6 +242,9 @@ pub enum Cmd {
         apply: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also write the round as a mixed-integer program in free MPS, for any MIP solver.
+        #[arg(long = "write-model", value_name = "FILE.mps")]
+        write_model: Option<PathBuf>,
     },
     /// Every practice of the region ranked for one trainee: feasible ones by score, then the
     /// others with the rules they break.
@@ -798,8 +801,8 @@ pub fn run(cmd: Cmd) -> CliResult {
             Ok(())
         }
         Cmd::Check { db, format } => engine::check(&db, format),
-        Cmd::Suggest { db, kind, hospital_units, apply, format } => {
-            engine::suggest(&db, kind.as_deref(), &hospital_units, apply, format)
+        Cmd::Suggest { db, kind, hospital_units, apply, format, write_model } => {
+            engine::suggest(&db, kind.as_deref(), &hospital_units, apply, format, write_model.as_deref())
         }
         Cmd::Candidates { db, trainee_id, hospital_units, format } => {
             engine::candidates(&db, &trainee_id, &hospital_units, format)

@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod intro;
 pub mod model;
 pub mod money;
+pub mod optimizer;
 pub mod phase3;
 pub mod privacy;
 pub mod region;

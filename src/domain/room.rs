@@ -10,7 +10,7 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
 use super::dates::{self, Period};
-use super::model::{Dataset, TraineeType};
+use super::model::{Dataset, Trainee, TraineeType};
 use super::rules::RuleContext;
 
 /// An area asked about: one municipality or a hospital unit's catchment (DOMAIN.md §2.2).
@@ -116,11 +116,21 @@ pub fn room_in(ctx: &RuleContext<'_>, munis: &[usize], period: Period, label: &s
 /// Open (unplaced) KBU and general-medicine trainees whose period overlaps `period` and whose area
 /// lies in `munis`. A catchment reaching beyond `munis` counts with the share of its free slots inside.
 pub fn expected_general(ctx: &RuleContext<'_>, munis: &[usize], period: Period) -> f64 {
-    let data = ctx.data();
+    expected_general_among(ctx, &open_general(ctx), munis, period)
+}
+
+/// The open KBU and general-medicine trainees, in dataset order: those `expected_general` counts
+/// from, for callers that ask about many areas.
+pub fn open_general<'a>(ctx: &RuleContext<'a>) -> Vec<&'a Trainee> {
+    ctx.data().trainees.iter().filter(|t| t.kind != TraineeType::Other && !ctx.is_placed(&t.id)).collect()
+}
+
+/// `expected_general` over `open_general(ctx)`, computed once by the caller.
+pub fn expected_general_among(ctx: &RuleContext<'_>, open: &[&Trainee], munis: &[usize], period: Period) -> f64 {
     let mut expected = 0.0;
     let mut catchment_share: Vec<(String, f64)> = Vec::new();
-    for t in &data.trainees {
-        if t.kind == TraineeType::Other || !t.period().overlaps(&period) || ctx.is_placed(&t.id) {
+    for &t in open {
+        if !t.period().overlaps(&period) {
             continue;
         }
         let Some(area) = ctx.trainee_area(t) else { continue };

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -14,6 +15,35 @@ use serde::Serialize;
 use super::dates::{self, Period};
 use super::model::{Dataset, Placement, Practice, Rule, Trainee, TraineeType};
 use super::region::District;
+
+/// A fast hasher for the index's short keys (ids and names of the dataset itself, so no
+/// hash-flooding concern): the optimizer looks them up for every trainee–practice pair.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by the dataset's ids and names.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Why the engine could not answer a question about the data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,29 +133,42 @@ pub struct Load {
 #[derive(Clone, Debug)]
 pub struct RuleContext<'a> {
     data: &'a Dataset,
-    practice_ix: HashMap<&'a str, usize>,
-    trainee_ix: HashMap<&'a str, usize>,
+    practice_ix: FastMap<&'a str, usize>,
+    trainee_ix: FastMap<&'a str, usize>,
     bookings: Vec<Booking>,
     by_practice: Vec<Vec<usize>>,
-    by_trainee: HashMap<String, Vec<usize>>,
+    by_trainee: FastMap<String, Vec<usize>>,
     pauses: Vec<Vec<Period>>,
     /// Position in `region.municipalities` of each practice's municipality.
     practice_muni: Vec<Option<usize>>,
+    /// For each practice, the position its id is looked up at (the first with that id).
+    canonical: Vec<usize>,
     /// Practices per municipality position, in dataset order.
     practices_by_muni: Vec<Vec<usize>>,
     /// Fast paths for names spelled exactly as in the register (the hot path of the optimizer).
-    muni_exact: HashMap<&'a str, usize>,
-    unit_exact: HashMap<&'a str, (Option<District>, Vec<usize>)>,
+    muni_exact: FastMap<&'a str, usize>,
+    unit_exact: FastMap<&'a str, (Option<District>, Vec<usize>)>,
 }
 
 impl<'a> RuleContext<'a> {
     /// Indexes `data`. Every stored placement takes part, pinned or not.
     pub fn new(data: &'a Dataset) -> RuleContext<'a> {
-        let mut practice_ix = HashMap::with_capacity(data.practices.len());
+        RuleContext::indexing(data, &|_| true)
+    }
+
+    /// Indexes `data` for checks of periods that end on or after `from` (a round of the
+    /// optimizer): stored placements that ended before `from` can break no rule for them and are
+    /// left out. Only for trainees with no stored placement (H9 would miss an old one).
+    pub fn from_day(data: &'a Dataset, from: NaiveDate) -> RuleContext<'a> {
+        RuleContext::indexing(data, &|p| p.end >= from || p.start > p.end)
+    }
+
+    fn indexing(data: &'a Dataset, keep: &dyn Fn(&Placement) -> bool) -> RuleContext<'a> {
+        let mut practice_ix = FastMap::with_capacity_and_hasher(data.practices.len(), Default::default());
         for (i, p) in data.practices.iter().enumerate() {
             practice_ix.entry(p.id.as_str()).or_insert(i);
         }
-        let mut trainee_ix = HashMap::with_capacity(data.trainees.len());
+        let mut trainee_ix = FastMap::with_capacity_and_hasher(data.trainees.len(), Default::default());
         for (i, t) in data.trainees.iter().enumerate() {
             trainee_ix.entry(t.id.as_str()).or_insert(i);
         }
@@ -142,12 +185,13 @@ impl<'a> RuleContext<'a> {
             trainee_ix,
             bookings: Vec::with_capacity(data.placements.len()),
             by_practice: vec![Vec::new(); data.practices.len()],
-            by_trainee: HashMap::with_capacity(data.placements.len()),
+            by_trainee: FastMap::with_capacity_and_hasher(data.placements.len(), Default::default()),
             pauses,
             practice_muni: Vec::with_capacity(data.practices.len()),
+            canonical: Vec::with_capacity(data.practices.len()),
             practices_by_muni: vec![Vec::new(); muni_count],
-            muni_exact: HashMap::new(),
-            unit_exact: HashMap::new(),
+            muni_exact: FastMap::default(),
+            unit_exact: FastMap::default(),
         };
         for (i, m) in data.region.municipalities.iter().enumerate() {
             ctx.muni_exact.entry(m.name.as_str()).or_insert(i);
@@ -164,11 +208,12 @@ impl<'a> RuleContext<'a> {
         for (i, p) in data.practices.iter().enumerate() {
             let m = ctx.municipality_index(&p.municipality);
             ctx.practice_muni.push(m);
+            ctx.canonical.push(ctx.practice_ix.get(p.id.as_str()).copied().unwrap_or(i));
             if let Some(m) = m {
                 ctx.practices_by_muni[m].push(i);
             }
         }
-        for p in &data.placements {
+        for p in data.placements.iter().filter(|p| keep(p)) {
             ctx.add(p.clone());
         }
         ctx
@@ -214,6 +259,90 @@ impl<'a> RuleContext<'a> {
     /// A practice's position in `Dataset::practices`, by id.
     pub fn practice_index(&self, id: &str) -> Option<usize> {
         self.practice_ix.get(id).copied()
+    }
+
+    /// The position `practice_index` gives for the id of the practice at `practice` (the same
+    /// unless two practices share an id).
+    pub fn canonical_index(&self, practice: usize) -> usize {
+        self.canonical.get(practice).copied().unwrap_or(practice)
+    }
+
+    /// The practices among `candidates` (positions in `Dataset::practices`) that `allows` the
+    /// trainee in `period`, in the same order: the optimizer's fast path, which looks up the
+    /// trainee's side of the rules once. Equal to filtering with `allows(.., None)`.
+    pub fn allowed_among(&self, t: &Trainee, period: Period, candidates: &[usize]) -> Vec<usize> {
+        let data = self.data;
+        // H9: valid dates inside the trainee's period, and no placement held already.
+        if !period.is_valid() || !t.period().contains_period(&period) || self.by_trainee.contains_key(&t.id) {
+            return Vec::new();
+        }
+        // H3, H4, H5: geography, as a test on the practice's municipality.
+        enum Geo<'x> {
+            Anywhere,
+            Municipality(Option<usize>, &'x str),
+            Catchment { inside: Vec<bool>, district: Option<District>, phase3: bool },
+        }
+        let geo = match t.kind {
+            TraineeType::Kbu | TraineeType::Intro => match t.municipality.as_deref() {
+                None => return Vec::new(),
+                Some(wanted) => Geo::Municipality(self.municipality_index(wanted), wanted),
+            },
+            TraineeType::Phase1 | TraineeType::Phase2 | TraineeType::Phase3 => match t.hospital_unit.as_deref() {
+                None => return Vec::new(),
+                Some(unit) => {
+                    let mut inside = vec![false; data.region.municipalities.len()];
+                    for m in self.catchment(unit) {
+                        if let Some(x) = inside.get_mut(m) {
+                            *x = true;
+                        }
+                    }
+                    Geo::Catchment { inside, district: self.unit_district(unit), phase3: t.kind == TraineeType::Phase3 }
+                }
+            },
+            TraineeType::Other => Geo::Anywhere,
+        };
+        let settings = &data.settings;
+        let allowed_overlap = settings.phase3_overlap_days;
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let p = &data.practices[i];
+                let pi = self.canonical_index(i);
+                if t.own_gp.as_deref() == Some(p.id.as_str()) || t.family_practices.contains(&p.id) {
+                    return false;
+                }
+                let p_muni = self.practice_muni[pi];
+                let geography = match &geo {
+                    Geo::Anywhere => true,
+                    Geo::Municipality(wanted_ix, wanted) => match (wanted_ix, p_muni) {
+                        (Some(a), Some(b)) => *a == b,
+                        _ => same_name(wanted, &p.municipality),
+                    },
+                    Geo::Catchment { inside, district, phase3 } => {
+                        let muni = p_muni.map(|m| &data.region.municipalities[m]);
+                        let district_differs =
+                            *phase3 && matches!((muni.map(|m| m.district), district), (Some(a), Some(b)) if a != *b);
+                        let in_catchment = p_muni.is_some_and(|m| inside[m]);
+                        !district_differs && in_catchment
+                    }
+                };
+                if !geography {
+                    return false;
+                }
+                if t.kind == TraineeType::Phase3
+                    && self.others_at(pi, Skip::Nothing).any(|b| {
+                        b.kind == Some(TraineeType::Phase3) && b.period.overlap_days(&period) > allowed_overlap
+                    })
+                {
+                    return false;
+                }
+                if self.pauses[pi].iter().any(|x| x.overlaps(&period)) {
+                    return false;
+                }
+                self.peak_load(pi, period, Skip::Nothing) < p.effective_capacity(settings.capacity_per_tutor)
+            })
+            .collect()
     }
 
     /// A trainee by id.
@@ -404,7 +533,12 @@ impl<'a> RuleContext<'a> {
             return 0;
         }
         let cap = p.effective_capacity(self.data.settings.capacity_per_tutor);
-        cap.saturating_sub(self.sweep(practice, period, u32::MAX, Skip::Nothing).peak)
+        cap.saturating_sub(self.peak_load(practice, period, Skip::Nothing))
+    }
+
+    /// The periods of every placement (stored and tentative) at a practice, in no particular order.
+    pub fn periods_at(&self, practice: usize) -> impl Iterator<Item = Period> + '_ {
+        self.others_at(practice, Skip::Nothing).map(|b| b.period)
     }
 
     /// Rule H7: whether a pause of the practice overlaps `period`.
@@ -429,6 +563,33 @@ impl<'a> RuleContext<'a> {
             .flatten()
             .filter(move |&&id| !skip.skips(id, &self.bookings[id]))
             .map(move |&id| &self.bookings[id])
+    }
+
+    /// The most placements held on one day of `period`, without allocating: the load peaks on the
+    /// first day of some placement (or of the period), so it suffices to count at those days. The
+    /// rules' hot path; `sweep` also finds the first full stretch for messages.
+    fn peak_load(&self, practice: usize, period: Period, skip: Skip<'_>) -> u32 {
+        const SMALL: usize = 32;
+        let mut starts = [period.start; SMALL];
+        let mut ends = [period.start; SMALL];
+        let mut n = 0;
+        for b in self.others_at(practice, skip) {
+            if b.period.overlaps(&period) {
+                if n == SMALL {
+                    return self.sweep(practice, period, u32::MAX, skip).peak;
+                }
+                starts[n] = b.period.start.max(period.start);
+                ends[n] = b.period.end.min(period.end);
+                n += 1;
+            }
+        }
+        let mut peak = 0u32;
+        for i in 0..n {
+            let day = starts[i];
+            let here = (0..n).filter(|&j| starts[j] <= day && day <= ends[j]).count() as u32;
+            peak = peak.max(here);
+        }
+        peak
     }
 
     /// The day-by-day load of a practice inside `period`: a sweep over the start and end events of the
@@ -624,8 +785,8 @@ impl<'a> RuleContext<'a> {
             && period.is_valid()
         {
             let cap = p.effective_capacity(settings.capacity_per_tutor);
-            let load = self.sweep(pi, period, cap, skip);
-            if load.peak >= cap {
+            if self.peak_load(pi, period, skip) >= cap {
+                let load = self.sweep(pi, period, cap, skip);
                 let stretch = load.first_full.unwrap_or(period);
                 let noun = if cap == 1 { "trainee" } else { "trainees" };
                 report(
@@ -1101,6 +1262,32 @@ mod tests {
         ];
         assert_eq!(check(&data, "K", "P"), vec![]);
         assert_eq!(check(&data, "A", "Q"), vec![]);
+    }
+
+    #[test]
+    fn allowed_among_equals_allows_for_every_trainee_and_practice() {
+        let mut datasets = vec![contract_example(), placed_example()];
+        let mut odd = placed_example();
+        odd.trainees[0].municipality = None;
+        odd.trainees[2].hospital_unit = Some("Nowhere".to_string());
+        odd.trainees[4].end = odd.trainees[4].start;
+        odd.practices.push(practice("EX-P1", "Lemvig", 1));
+        datasets.push(odd);
+        datasets.push(crate::demo::generate(&crate::demo::DemoParams {
+            seed: 3,
+            practices: 60,
+            open_trainees: Some(40),
+            years: 2,
+        }));
+        for data in &datasets {
+            let ctx = RuleContext::new(data);
+            let all: Vec<usize> = (0..data.practices.len()).collect();
+            for t in &data.trainees {
+                let want: Vec<usize> =
+                    all.iter().copied().filter(|&i| ctx.allows(t, &data.practices[i], t.period(), None)).collect();
+                assert_eq!(ctx.allowed_among(t, t.period(), &all), want, "{}", t.id);
+            }
+        }
     }
 
     #[test]

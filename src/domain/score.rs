@@ -11,8 +11,8 @@
 //! trainee's type (P3) and an other-specialty trainee outside the wished catchment (P7) each count
 //! with three times their principle's weight.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::dates::{self, Period};
 use super::model::{Dataset, Practice, Trainee, TraineeType};
 use super::room;
-use super::rules::RuleContext;
+use super::rules::{FastMap, RuleContext};
 
 /// How much stronger the built-in emphases count (see the module comment).
 const EMPHASIS: f64 = 3.0;
@@ -63,8 +63,9 @@ impl Builder {
         let value = value.clamp(-1.0, 1.0);
         let points = weight * value;
         self.score.total += points;
-        let reason = if self.explain { reason() } else { String::new() };
-        self.score.parts.push(ScorePart { principle, weight, value, points, reason });
+        if self.explain {
+            self.score.parts.push(ScorePart { principle, weight, value, points, reason: reason() });
+        }
     }
 }
 
@@ -103,10 +104,17 @@ impl History {
     }
 }
 
+/// A trainee's history as the score reads it, looked up once for many practices.
+struct TraineeView<'p> {
+    earlier: Vec<&'p Practice>,
+    /// The id of the last practice on record, and that practice if it is in the register.
+    last: Option<(&'p str, Option<&'p Practice>)>,
+}
+
 /// Precomputed history for scoring candidates.
 pub struct ScoreContext<'a> {
     data: &'a Dataset,
-    rules: RuleContext<'a>,
+    rules: Cow<'a, RuleContext<'a>>,
     history: Vec<History>,
     median_months_per_tutor: f64,
     /// Rule P5 per practice.
@@ -114,13 +122,25 @@ pub struct ScoreContext<'a> {
     /// Rule P3 wishes per practice.
     wishes: Vec<Vec<(Period, TraineeType)>>,
     /// Rule P7 per (municipality, period): free slots and expected general trainees.
-    room_cache: RefCell<HashMap<(usize, Period), (u32, f64)>>,
+    room_cache: RefCell<FastMap<(usize, Period), (u32, f64)>>,
+    /// Rule P7: the open general-medicine trainees, found once.
+    open_general: std::cell::OnceCell<Vec<&'a Trainee>>,
 }
 
 impl<'a> ScoreContext<'a> {
     /// Looks back `settings.lookback_years` from `today`.
     pub fn new(data: &'a Dataset, today: NaiveDate) -> ScoreContext<'a> {
-        let rules = RuleContext::new(data);
+        ScoreContext::with_rules(Cow::Owned(RuleContext::new(data)), today)
+    }
+
+    /// As `new`, reusing rules already indexed over the same data (the optimizer's, which scores
+    /// every pair of a round).
+    pub fn sharing(rules: &'a RuleContext<'a>, today: NaiveDate) -> ScoreContext<'a> {
+        ScoreContext::with_rules(Cow::Borrowed(rules), today)
+    }
+
+    fn with_rules(rules: Cow<'a, RuleContext<'a>>, today: NaiveDate) -> ScoreContext<'a> {
+        let data = rules.data();
         let years = data.settings.lookback_years;
         let window_start = today.checked_sub_months(Months::new(12 * years)).unwrap_or(NaiveDate::MIN);
         let mut per_practice: Vec<Vec<(Period, TraineeType)>> = vec![Vec::new(); data.practices.len()];
@@ -167,7 +187,8 @@ impl<'a> ScoreContext<'a> {
             history,
             median_months_per_tutor,
             wishes,
-            room_cache: RefCell::new(HashMap::new()),
+            room_cache: RefCell::new(FastMap::default()),
+            open_general: std::cell::OnceCell::new(),
         }
     }
 
@@ -198,37 +219,74 @@ impl<'a> ScoreContext<'a> {
         self.build(trainee, practice, period, false).total
     }
 
+    /// `total` for one trainee at many practices (positions in `Dataset::practices`), reading
+    /// the trainee's history once. Equal to `total` for each.
+    pub fn totals(&self, trainee: &Trainee, practices: &[usize], period: Period) -> Vec<f64> {
+        let view = self.view(trainee);
+        practices
+            .iter()
+            .map(|&i| {
+                let pi = Some(self.rules.canonical_index(i));
+                self.build_with(&view, trainee, &self.data.practices[i], pi, period, false).total
+            })
+            .collect()
+    }
+
+    /// The practices of a trainee's history that are in the register, oldest first, and the last
+    /// one on record.
+    fn view<'t>(&'t self, trainee: &'t Trainee) -> TraineeView<'t> {
+        TraineeView {
+            earlier: trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect(),
+            last: trainee.history.last().map(|id| (id.as_str(), self.rules.practice(id))),
+        }
+    }
+
     fn build(&self, trainee: &Trainee, practice: &Practice, period: Period, explain: bool) -> Score {
-        let w = &self.data.settings.weights;
         let pi = self.rules.practice_index(&practice.id).filter(|&i| self.data.practices[i].id == practice.id);
+        self.build_with(&self.view(trainee), trainee, practice, pi, period, explain)
+    }
+
+    fn build_with(
+        &self,
+        view: &TraineeView<'_>,
+        trainee: &Trainee,
+        practice: &Practice,
+        pi: Option<usize>,
+        period: Period,
+        explain: bool,
+    ) -> Score {
+        let w = &self.data.settings.weights;
+        let earlier = &view.earlier;
         let empty = History::default();
         let h = pi.map_or(&empty, |i| &self.history[i]);
-        let mut s = Builder { explain, score: Score { total: 0.0, parts: Vec::with_capacity(10) } };
-        let earlier: Vec<&Practice> = trainee.history.iter().filter_map(|id| self.rules.practice(id)).collect();
+        let parts = if explain { Vec::with_capacity(10) } else { Vec::new() };
+        let mut s = Builder { explain, score: Score { total: 0.0, parts } };
 
         // T1: solo after multi-doctor, and the other way round.
         let org = |p: &Practice| {
             if p.is_solo() { "a solo practice".to_string() } else { format!("a practice with {} doctors", p.doctors) }
         };
-        match trainee.history.last() {
+        match view.last {
             None => s.push("T1", w.t1_organisation_variety, 0.0, || "T1: no earlier practice on record.".to_string()),
-            Some(last_id) => match self.rules.practice(last_id) {
+            Some((last_id, last)) => match last {
                 None => s.push("T1", w.t1_organisation_variety, 0.0, || {
                     format!("T1: the last practice on record ({last_id}) is not in the register.")
                 }),
                 Some(last) => {
                     let other_kind = last.is_solo() != practice.is_solo();
-                    let reason = if other_kind {
-                        format!(
-                            "T1: the last practice, {}, was {}; this one is {}.",
-                            last.name,
-                            org(last),
-                            org(practice)
-                        )
-                    } else {
-                        format!("T1: the last practice, {}, was also {}.", last.name, org(last))
+                    let reason = || {
+                        if other_kind {
+                            format!(
+                                "T1: the last practice, {}, was {}; this one is {}.",
+                                last.name,
+                                org(last),
+                                org(practice)
+                            )
+                        } else {
+                            format!("T1: the last practice, {}, was also {}.", last.name, org(last))
+                        }
                     };
-                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, || reason);
+                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, reason);
                 }
             },
         }
@@ -380,8 +438,9 @@ impl<'a> ScoreContext<'a> {
             return;
         };
         let (free, expected) = *self.room_cache.borrow_mut().entry((m, period)).or_insert_with(|| {
-            let answer = room::room_in(&self.rules, &[m], period, "", 0);
-            (answer.free_slots, answer.expected_general)
+            let free = self.rules.practices_in(&[m]).into_iter().map(|i| self.rules.free_slots(i, period)).sum();
+            let open = self.open_general.get_or_init(|| room::open_general(&self.rules));
+            (free, room::expected_general_among(&self.rules, open, &[m], period))
         });
         let value = if free == 0 { -1.0 } else { -(expected / f64::from(free)).min(1.0) };
         s.push(
@@ -582,6 +641,26 @@ mod tests {
                 .iter()
                 .all(|p| p.principle != "P7")
         );
+    }
+
+    #[test]
+    fn totals_for_many_practices_equal_each_total() {
+        let data = crate::demo::generate(&crate::demo::DemoParams {
+            seed: 5,
+            practices: 60,
+            open_trainees: Some(40),
+            years: 3,
+        });
+        let ctx = ScoreContext::new(&data, today());
+        let all: Vec<usize> = (0..data.practices.len()).collect();
+        for t in &data.trainees {
+            let totals = ctx.totals(t, &all, t.period());
+            for (&i, &x) in all.iter().zip(&totals) {
+                let one = ctx.total(t, &data.practices[i], t.period());
+                assert_eq!(x.to_bits(), one.to_bits(), "{} at {}", t.id, data.practices[i].id);
+                assert_eq!(one.to_bits(), ctx.score(t, &data.practices[i], t.period()).total.to_bits());
+            }
+        }
     }
 
     #[test]

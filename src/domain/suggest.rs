@@ -1,70 +1,32 @@
 //! The optimal placement round (`suggest`, CONTRACT.md).
 //!
-//! # Model
-//!
 //! Every open trainee (no placement yet, optionally of one type) is to be placed for their whole
 //! period; stored placements, pinned or not, stay as they are. The round must break no hard rule,
-//! place as many trainees as possible, and among those placements prefer the best total score
-//! (T1–T2, P1–P7) with a fair load per tutor.
+//! place as many trainees as possible, prefer KBU and general-medicine trainees to other
+//! specialties where both cannot be placed (P7), and among those placements prefer the best total
+//! score (T1–T2, P1–P7) with a fair, convex load per tutor.
 //!
-//! Time is handled by **cohorts**: open trainees sorted by start date are cut into windows of
-//! `COHORT_WINDOW_DAYS` (31) days from the first start in the window. Trainees of one cohort overlap
-//! each other almost entirely (a placement lasts 6–12 months), so within a cohort capacity is a plain
-//! number per practice. Cohorts are solved one after the other in date order; each sees the stored
-//! placements and everything proposed for earlier cohorts.
+//! The whole round, every start date at once, is one model (`optimizer.rs`): trainee → practice
+//! variables, capacity (H8) and H6 on every day counting the stored placements and the rest of the
+//! round, solved exactly by branch and bound over min-cost flows. The result says whether it is
+//! proven optimal, and otherwise the proven gap.
 //!
-//! Each cohort is one **min-cost max-flow** (`flow.rs`):
-//!
-//! ```text
-//! source ─1─▶ trainee ─1, cost─▶ practice ─(convex unit arcs)─▶ sink
-//!                    └─1─▶ phase-3 gate of the practice (cap 1, H6) ─▶ practice
-//! ```
-//!
-//! - A trainee → practice arc exists only where `RuleContext` allows the placement on its own (H1–H9,
-//!   against stored and earlier-proposed placements): geography first (KBU/intro → municipality,
-//!   phase 1–3 → catchment, other → wished catchment), so a trainee has tens to hundreds of arcs, not
-//!   thousands.
-//! - Its cost is `PLACE_BASE − round(100 × score)`: the big constant keeps every cost non-negative and,
-//!   for other specialties, is twice as large, so that where both cannot be placed a KBU or
-//!   general-medicine trainee wins (rule P7). Since the solver first maximises the flow, the count
-//!   placed comes first and the score second.
-//! - A practice's capacity in the cohort is its free slots (H8, every day) over the span of the
-//!   periods of the cohort's trainees that could go there; its arcs to the sink are unit arcs whose
-//!   costs grow: the k-th new trainee at a practice with `L` trainees already there and `t` tutors
-//!   costs `100 × w_P1 × (2(L+k) − 1) / (2t)`, the marginal of `w_P1 × n² / (2t)`. The total is
-//!   convex in the load per tutor, so 6 KBU doctors in a municipality with practices of 1, 2 and 3
-//!   tutors go 1, 2, 3 instead of filling the first practices to the brim.
-//! - Phase-3 trainees pass through a gate of capacity 1 per practice: two phase-3 trainees starting
-//!   within a month of each other overlap by far more than the allowed 61 days (H6).
-//!
-//! The flow's choices are then re-checked one by one with `RuleContext` (with each accepted proposal
-//! added), and a trainee the flow could not place gets a second, greedy chance at the best-scoring
-//! practice that is still allowed (the cohort capacity is conservative when periods differ in length).
-//! Within a cohort the result is optimal; across cohorts it is sequential in time, which is how the
-//! coordinators place trainees too (about 3–6 months ahead).
-//!
-//! A trainee left unplaced gets a reason counted over the practices of their area, for example
-//! `no practice in Lemvig has room from 01-08-2026: 3 full, 1 paused`.
+//! Each trainee left unplaced gets a reason a coordinator can act on:
+//! - no practice of the area passes the hard rules, counted by the rule that excludes most;
+//! - every practice that passes is full on a day of the period, naming which and with whom;
+//! - an other-specialty trainee would displace a KBU or general-medicine trainee (P7).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::dates::{self, Period};
-use super::flow::MinCostFlow;
-use super::model::{Dataset, Placement, Rule, Settings, Trainee, TraineeType};
+use super::dates;
+use super::model::{Dataset, Placement, Rule, Trainee, TraineeType};
+pub use super::optimizer::Cancelled;
+use super::optimizer::{DEFAULT_MAX_NODES, RoundModel, solve};
 use super::rules::RuleContext;
 use super::score::ScoreContext;
-
-/// Trainees whose starts lie within this many days of a cohort's first start are placed together.
-pub const COHORT_WINDOW_DAYS: i64 = 31;
-
-/// The cost of leaving a placement out; larger than any score difference (scores are ×100).
-const PLACE_BASE: i64 = 1_000_000_000;
-
-/// Score points are scaled to integer costs by this factor.
-const SCALE: f64 = 100.0;
 
 /// One proposed placement (CONTRACT.md `suggest --format json`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,6 +53,12 @@ pub struct Unplaced {
 pub struct Suggestion {
     pub placements: Vec<Proposal>,
     pub unplaced: Vec<Unplaced>,
+    /// The value the optimizer minimised (see `optimizer.rs`; the same as the written model's).
+    pub objective: i64,
+    /// Proven optimal for the whole round.
+    pub optimal: bool,
+    /// The objective minus the best proven bound: 0 when optimal.
+    pub gap: i64,
 }
 
 impl Suggestion {
@@ -111,77 +79,107 @@ impl Suggestion {
     }
 }
 
-/// The round was cancelled through the progress callback.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("the suggestion was cancelled")]
-pub struct Cancelled;
-
-/// The cost of one trainee → practice arc (see the module comment).
-fn pair_cost(kind: TraineeType, score: f64) -> i64 {
-    let base = if kind == TraineeType::Other { 2 * PLACE_BASE } else { PLACE_BASE };
-    base - (score * SCALE).round() as i64
+/// How hard to search.
+#[derive(Clone, Copy, Debug)]
+pub struct SuggestOptions {
+    /// Branch-and-bound nodes before the search stops with a proven gap.
+    pub max_nodes: usize,
 }
 
-/// The convex fairness cost of the k-th new trainee (k ≥ 1) at a practice already holding `load`.
-fn fairness_marginal(settings: &Settings, load: u32, k: u32, tutors: u32) -> i64 {
-    let n = f64::from(load + k);
-    (SCALE * settings.weights.p1_load_per_tutor.max(0.0) * (2.0 * n - 1.0) / (2.0 * f64::from(tutors.max(1)))).round()
-        as i64
+impl Default for SuggestOptions {
+    fn default() -> SuggestOptions {
+        SuggestOptions { max_nodes: DEFAULT_MAX_NODES }
+    }
 }
 
-/// The trainees of this round: open, of the wanted type, by start date then id.
-fn open_trainees(data: &Dataset, only: Option<TraineeType>) -> Vec<&Trainee> {
-    let mut open: Vec<&Trainee> =
-        data.open_trainees().into_iter().filter(|t| only.is_none_or(|k| t.kind == k)).collect();
-    open.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+/// The trainees of this round, as positions in `data.trainees`: open, of the wanted type, by
+/// start date then id.
+fn open_trainees(data: &Dataset, only: Option<TraineeType>) -> Vec<usize> {
+    let placed: HashSet<&str> = data.placements.iter().map(|p| p.trainee_id.as_str()).collect();
+    let mut open: Vec<usize> = (0..data.trainees.len())
+        .filter(|&i| {
+            let t = &data.trainees[i];
+            !placed.contains(t.id.as_str()) && only.is_none_or(|k| t.kind == k)
+        })
+        .collect();
+    open.sort_by(|&a, &b| {
+        let (a, b) = (&data.trainees[a], &data.trainees[b]);
+        a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id))
+    });
+    // The same id twice: only the first counts, as everywhere else.
+    let mut seen = HashSet::new();
+    open.retain(|&i| seen.insert(data.trainees[i].id.as_str()));
     open
 }
 
-/// Cuts trainees sorted by start into cohorts of `COHORT_WINDOW_DAYS`.
-fn cohorts<'t, 'a>(open: &'t [&'a Trainee]) -> Vec<&'t [&'a Trainee]> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < open.len() {
-        let first = open[i].start;
-        let mut j = i;
-        while j < open.len() && (open[j].start - first).num_days() < COHORT_WINDOW_DAYS {
-            j += 1;
-        }
-        out.push(&open[i..j]);
-        i = j;
-    }
-    out
+/// Rules H1–H9 and T1–P7: proposes a placement for every open trainee (or those of type `only`),
+/// keeping the stored placements. `progress` hears the share done (0..=1) and cancels by returning
+/// false. See the module comment for the model.
+pub fn suggest(
+    data: &Dataset,
+    only: Option<TraineeType>,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(f32) -> bool,
+) -> Result<Suggestion, Cancelled> {
+    suggest_round(data, only, today, SuggestOptions::default(), progress).map(|(s, _)| s)
 }
 
-struct Round<'a> {
-    data: &'a Dataset,
-    ctx: RuleContext<'a>,
-    scorer: ScoreContext<'a>,
-    proposals: Vec<Proposal>,
-}
-
-impl<'a> Round<'a> {
-    fn new(data: &'a Dataset, today: NaiveDate) -> Round<'a> {
-        Round { data, ctx: RuleContext::new(data), scorer: ScoreContext::new(data, today), proposals: Vec::new() }
+/// As `suggest`, with options, and the model it solved (for `--write-model`).
+pub fn suggest_round(
+    data: &Dataset,
+    only: Option<TraineeType>,
+    today: NaiveDate,
+    options: SuggestOptions,
+    progress: &mut dyn FnMut(f32) -> bool,
+) -> Result<(Suggestion, RoundModel), Cancelled> {
+    if !progress(0.0) {
+        return Err(Cancelled);
     }
-
-    /// Records a proposal after re-checking it against everything placed so far.
-    fn accept(&mut self, t: &Trainee, pi: usize) -> bool {
-        let practice = &self.data.practices[pi];
-        if !self.ctx.allows(t, practice, t.period(), None) {
-            return false;
+    let open = open_trainees(data, only);
+    // The scores read the history; the rules only what overlaps the round.
+    let full = RuleContext::new(data);
+    let scorer = ScoreContext::sharing(&full, today);
+    let first_start = open.iter().map(|&i| data.trainees[i].start).min().unwrap_or(NaiveDate::MAX);
+    let ctx = RuleContext::from_day(data, first_start);
+    let model = RoundModel::build(data, &ctx, &scorer, &open, &mut |share| progress(0.8 * share))?;
+    if !progress(0.8) {
+        return Err(Cancelled);
+    }
+    let mut nodes = 0usize;
+    let solution = solve(&model, options.max_nodes, &mut || {
+        nodes += 1;
+        !nodes.is_multiple_of(64) || progress(0.9)
+    })?;
+    let mut placements = Vec::new();
+    let mut unplaced = Vec::new();
+    // The model's constraints are the rules; in debug builds every proposal is checked again
+    // against them, one by one, to catch a bug in the model.
+    let mut work = if cfg!(debug_assertions) { Some(ctx.clone()) } else { None };
+    for (i, (mt, choice)) in model.trainees.iter().zip(&solution.choice).enumerate() {
+        let t = &data.trainees[mt.index];
+        let Some(q) = choice else {
+            unplaced.push(Unplaced {
+                trainee_id: t.id.clone(),
+                why: why_unplaced(data, &ctx, &model, &solution.choice, i),
+            });
+            continue;
+        };
+        let practice = &data.practices[model.practices[model.pairs[*q as usize].practice as usize].index];
+        if let Some(work) = &mut work {
+            let broken = work.check(t, practice, t.period(), None);
+            assert!(broken.is_empty(), "the model placed {} at {}: {broken:?}", t.id, practice.id);
+            work.add(Placement {
+                trainee_id: t.id.clone(),
+                practice_id: practice.id.clone(),
+                start: t.start,
+                end: t.end,
+                pinned: false,
+                overrides: Vec::new(),
+                reason: None,
+            });
         }
-        let score = self.scorer.score(t, practice, t.period());
-        self.ctx.add(Placement {
-            trainee_id: t.id.clone(),
-            practice_id: practice.id.clone(),
-            start: t.start,
-            end: t.end,
-            pinned: false,
-            overrides: Vec::new(),
-            reason: None,
-        });
-        self.proposals.push(Proposal {
+        let score = scorer.score(t, practice, t.period());
+        placements.push(Proposal {
             trainee_id: t.id.clone(),
             practice_id: practice.id.clone(),
             start: t.start,
@@ -189,134 +187,131 @@ impl<'a> Round<'a> {
             score: (score.total * 100.0).round() / 100.0,
             reasons: score.reasons(),
         });
-        true
     }
+    if !progress(1.0) {
+        return Err(Cancelled);
+    }
+    placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
+    unplaced.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
+    let suggestion = Suggestion {
+        placements,
+        unplaced,
+        objective: solution.objective,
+        optimal: solution.optimal,
+        gap: solution.objective - solution.bound,
+    };
+    Ok((suggestion, model))
+}
 
-    /// The allowed practices of a trainee with their score, best first (ties by id).
-    fn feasible(&self, t: &Trainee) -> Vec<(usize, f64)> {
-        if !t.period().is_valid() {
-            return Vec::new();
-        }
-        let mut v: Vec<(usize, f64)> = self
-            .ctx
-            .candidate_practices(t)
-            .into_iter()
-            .filter(|&pi| self.ctx.allows(t, &self.data.practices[pi], t.period(), None))
-            .map(|pi| (pi, self.scorer.total(t, &self.data.practices[pi], t.period())))
-            .collect();
-        v.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| self.data.practices[a.0].id.cmp(&self.data.practices[b.0].id))
-        });
-        v
-    }
+/// The model in free MPS with the trainees' and practices' ids in its comments.
+pub fn model_mps(data: &Dataset, model: &RoundModel) -> String {
+    model.to_mps(&|i| data.trainees[i].id.clone(), &|i| data.practices[i].id.clone())
+}
 
-    /// Places the best-scoring allowed practice; false when none is left.
-    fn place_greedily(&mut self, t: &Trainee) -> bool {
-        match self.feasible(t).first() {
-            Some(&(pi, _)) => self.accept(t, pi),
-            None => false,
-        }
+/// A list of names: `A`, `A and B`, `A, B and C`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
 
-    /// One cohort as a min-cost max-flow; returns the trainees the flow placed, in cohort order.
-    fn solve_cohort(
-        &mut self,
-        cohort: &[&Trainee],
-        keep_going: &mut dyn FnMut(i64) -> bool,
-    ) -> Result<Vec<(usize, usize)>, Cancelled> {
-        let candidates: Vec<Vec<(usize, f64)>> = cohort.iter().map(|t| self.feasible(t)).collect();
-        // Practices in play, with the span of the periods that may go there.
-        let mut span: BTreeMap<usize, Period> = BTreeMap::new();
-        for (t, cands) in cohort.iter().zip(&candidates) {
-            for &(pi, _) in cands {
-                span.entry(pi)
-                    .and_modify(|p| *p = Period::new(p.start.min(t.start), p.end.max(t.end)))
-                    .or_insert_with(|| t.period());
-            }
-        }
-        let source = 0;
-        let sink = 1;
-        let mut g = MinCostFlow::new(2 + cohort.len());
-        let mut practice_node: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut gate_node: BTreeMap<usize, usize> = BTreeMap::new();
-        let settings = &self.data.settings;
-        for (&pi, &period) in &span {
-            let practice = &self.data.practices[pi];
-            let free = self.ctx.free_slots(pi, period);
-            if free == 0 {
-                continue;
-            }
-            let load = self.ctx.load(pi, period, u32::MAX, None).peak;
-            let node = g.add_node();
-            let marginals: Vec<i64> =
-                (1..=free).map(|k| fairness_marginal(settings, load, k, practice.tutors)).collect();
-            g.add_convex_arcs(node, sink, &marginals);
-            practice_node.insert(pi, node);
-        }
-        let mut trainee_arcs: Vec<Vec<(usize, usize)>> = vec![Vec::new(); cohort.len()];
-        for (ti, (t, cands)) in cohort.iter().zip(&candidates).enumerate() {
-            let tnode = 2 + ti;
-            g.add_arc(source, tnode, 1, 0);
-            for &(pi, score) in cands {
-                let Some(&pnode) = practice_node.get(&pi) else { continue };
-                let target = if t.kind == TraineeType::Phase3 {
-                    *gate_node.entry(pi).or_insert_with(|| {
-                        let gate = g.add_node();
-                        g.add_arc(gate, pnode, 1, 0);
-                        gate
-                    })
-                } else {
-                    pnode
-                };
-                let arc = g.add_arc(tnode, target, 1, pair_cost(t.kind, score));
-                trainee_arcs[ti].push((arc, pi));
-            }
-        }
-        g.solve_with(source, sink, cohort.len() as i64, keep_going).ok_or(Cancelled)?;
-        Ok(trainee_arcs
-            .iter()
-            .enumerate()
-            .filter_map(|(ti, arcs)| arcs.iter().find(|(arc, _)| g.flow(*arc) > 0).map(|&(_, pi)| (ti, pi)))
-            .collect())
+/// Why model trainee `i` is left unplaced by `choice`, for a coordinator.
+fn why_unplaced(data: &Dataset, ctx: &RuleContext<'_>, model: &RoundModel, choice: &[Option<u32>], i: usize) -> String {
+    let t = &data.trainees[model.trainees[i].index];
+    let from = dates::danish(t.start);
+    if !t.period().is_valid() {
+        return format!("H9: the period starts {} after it ends {}.", from, dates::danish(t.end));
     }
-
-    /// Why a trainee could not be placed, counted over the practices of their area.
-    fn why_unplaced(&self, t: &Trainee) -> String {
-        let from = dates::danish(t.start);
-        if !t.period().is_valid() {
-            return format!("H9: the period starts {} after it ends {}.", from, dates::danish(t.end));
+    let area = ctx.area_name(t);
+    match (t.kind, ctx.trainee_area(t)) {
+        (TraineeType::Kbu | TraineeType::Intro, Some(a)) if a.is_empty() => {
+            return match &t.municipality {
+                None => "H3: no municipality on record.".to_string(),
+                Some(m) => format!("H3: {m} is not a municipality of the region."),
+            };
         }
-        let area = self.ctx.area_name(t);
-        match (t.kind, self.ctx.trainee_area(t)) {
-            (TraineeType::Kbu | TraineeType::Intro, Some(a)) if a.is_empty() => {
-                return match &t.municipality {
-                    None => "H3: no municipality on record.".to_string(),
-                    Some(m) => format!("H3: {m} is not a municipality of the region."),
-                };
-            }
-            (_, Some(a)) if a.is_empty() => {
-                return match &t.hospital_unit {
-                    None => "no hospital unit on record, so the catchment is unknown.".to_string(),
-                    Some(u) => format!("{u} is not a hospital unit of the region."),
-                };
-            }
-            _ => {}
+        (_, Some(a)) if a.is_empty() => {
+            return match &t.hospital_unit {
+                None => "no hospital unit on record, so the catchment is unknown.".to_string(),
+                Some(u) => format!("{u} is not a hospital unit of the region."),
+            };
         }
-        let candidates = self.ctx.candidate_practices(t);
-        if candidates.is_empty() {
-            return format!("no tutor practice lies in {area}.");
-        }
-        format!("no practice in {area} has room from {from}: {}", count_refusals(&self.ctx, t, &candidates, None))
+        _ => {}
     }
-
-    fn finish(self, unplaced: Vec<&Trainee>) -> Suggestion {
-        let mut unplaced: Vec<Unplaced> =
-            unplaced.iter().map(|t| Unplaced { trainee_id: t.id.clone(), why: self.why_unplaced(t) }).collect();
-        unplaced.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
-        let mut placements = self.proposals;
-        placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
-        Suggestion { placements, unplaced }
+    let candidates = ctx.candidate_practices(t);
+    if candidates.is_empty() {
+        return format!("no tutor practice lies in {area}.");
     }
+    let mt = &model.trainees[i];
+    if mt.pairs.is_empty() {
+        return format!(
+            "no practice in {area} passes the hard rules from {from}: {}.",
+            count_refusals(ctx, t, &candidates, None)
+        );
+    }
+    let name = |j: usize| {
+        let x = &data.trainees[model.trainees[j].index];
+        format!("{} ({})", x.name, x.id)
+    };
+    // Each allowed practice with what fills it first.
+    let mut full: Vec<String> = Vec::new();
+    let mut displaced: Option<String> = None;
+    for q in mt.pairs.clone() {
+        let mp = model.pairs[q].practice as usize;
+        let practice = &data.practices[model.practices[mp].index];
+        let blocks = model.blocking(choice, i, mp);
+        let Some((limit, by)) = blocks.iter().min_by_key(|(l, _)| (l.day, l.rule)) else {
+            full.push(format!("{} still had room when the search stopped", practice.name));
+            continue;
+        };
+        let names: Vec<String> = by.iter().map(|&j| name(j)).collect();
+        let text = match limit.rule {
+            Rule::H6 => format!("{} takes the phase-3 doctor {} (H6)", practice.name, and_list(&names)),
+            _ => format!(
+                "{} is full from {} with {}",
+                practice.name,
+                dates::danish(super::optimizer::date(limit.day)),
+                and_list(&names)
+            ),
+        };
+        let general_in_each = blocks.iter().all(|(_, by)| by.iter().any(|&j| model.trainees[j].general));
+        if t.kind == TraineeType::Other && general_in_each && displaced.is_none() {
+            displaced = Some(text.clone());
+        }
+        full.push(text);
+    }
+    if let Some(text) = displaced {
+        return format!(
+            "placing {} would displace a KBU or general-medicine trainee, who come first (P7): {text}.",
+            t.name
+        );
+    }
+    let shown = 3;
+    let mut text = format!(
+        "every practice in {area} that the rules allow is full on a day of the period: {}",
+        full[..full.len().min(shown)].join("; ")
+    );
+    if full.len() > shown {
+        text.push_str(&format!("; and {} more", full.len() - shown));
+    }
+    let ruled_out: Vec<usize> = {
+        let allowed: HashSet<usize> =
+            mt.pairs.clone().map(|q| model.practices[model.pairs[q].practice as usize].index).collect();
+        candidates.iter().copied().filter(|p| !allowed.contains(p)).collect()
+    };
+    if ruled_out.is_empty() {
+        text.push('.');
+    } else {
+        text.push_str(&format!(
+            ". The other {} in {area} {} ruled out: {}.",
+            ruled_out.len(),
+            if ruled_out.len() == 1 { "is" } else { "are" },
+            count_refusals(ctx, t, &ruled_out, None)
+        ));
+    }
+    text
 }
 
 /// Why the practices `candidates` refuse `t`, counted by the main broken rule of each, e.g.
@@ -357,65 +352,86 @@ pub(crate) fn count_refusals(
     if parts.is_empty() { "each could still take the trainee".to_string() } else { parts.join(", ") }
 }
 
-/// Rules H1–H9 and T1–P7: proposes a placement for every open trainee (or those of type `only`),
-/// keeping the stored placements. `progress` hears the share done (0..=1) and cancels by returning
-/// false. See the module comment for the model.
-pub fn suggest(
-    data: &Dataset,
-    only: Option<TraineeType>,
-    today: NaiveDate,
-    progress: &mut dyn FnMut(f32) -> bool,
-) -> Result<Suggestion, Cancelled> {
-    let open = open_trainees(data, only);
-    let cohorts = cohorts(&open);
-    let total = open.len().max(1) as f32;
-    let mut round = Round::new(data, today);
-    let mut unplaced = Vec::new();
-    let mut done = 0usize;
-    if !progress(0.0) {
-        return Err(Cancelled);
-    }
-    for cohort in cohorts {
-        let base = done as f32 / total;
-        let share = cohort.len() as f32 / total;
-        let size = cohort.len().max(1) as f32;
-        let mut keep_going = |flow: i64| flow % 16 != 0 || progress(base + share * 0.8 * flow as f32 / size);
-        let chosen = round.solve_cohort(cohort, &mut keep_going)?;
-        let mut placed = vec![false; cohort.len()];
-        for (ti, pi) in chosen {
-            placed[ti] = round.accept(cohort[ti], pi);
-        }
-        for (ti, t) in cohort.iter().enumerate() {
-            if !placed[ti] && !round.place_greedily(t) {
-                unplaced.push(*t);
-            }
-        }
-        done += cohort.len();
-        if !progress(done as f32 / total) {
-            return Err(Cancelled);
-        }
-    }
-    Ok(round.finish(unplaced))
-}
-
 /// The benchmark baseline: each open trainee in turn (by start, then id) takes the best-scoring
-/// practice still allowed. No fairness cost, no look-ahead.
+/// practice still allowed. No fairness cost, no look-ahead. Its objective is the model's.
 pub fn greedy_baseline(data: &Dataset, only: Option<TraineeType>, today: NaiveDate) -> Suggestion {
     let open = open_trainees(data, only);
-    let mut round = Round::new(data, today);
-    let mut unplaced = Vec::new();
-    for t in open {
-        if !round.place_greedily(t) {
-            unplaced.push(t);
+    let ctx = RuleContext::new(data);
+    let scorer = ScoreContext::sharing(&ctx, today);
+    let mut work = ctx.clone();
+    let mut placements = Vec::new();
+    let mut chosen: BTreeMap<&str, &str> = BTreeMap::new();
+    for &ti in &open {
+        let t = &data.trainees[ti];
+        if !t.period().is_valid() {
+            continue;
         }
+        let mut best: Option<(f64, usize)> = None;
+        for pi in work.candidate_practices(t) {
+            let p = &data.practices[pi];
+            if work.allows(t, p, t.period(), None) {
+                let s = scorer.total(t, p, t.period());
+                let better = best.is_none_or(|(b, bp)| s > b || (s == b && p.id < data.practices[bp].id));
+                if better {
+                    best = Some((s, pi));
+                }
+            }
+        }
+        let Some((_, pi)) = best else { continue };
+        let p = &data.practices[pi];
+        let score = scorer.score(t, p, t.period());
+        work.add(Placement {
+            trainee_id: t.id.clone(),
+            practice_id: p.id.clone(),
+            start: t.start,
+            end: t.end,
+            pinned: false,
+            overrides: Vec::new(),
+            reason: None,
+        });
+        chosen.insert(t.id.as_str(), p.id.as_str());
+        placements.push(Proposal {
+            trainee_id: t.id.clone(),
+            practice_id: p.id.clone(),
+            start: t.start,
+            end: t.end,
+            score: (score.total * 100.0).round() / 100.0,
+            reasons: score.reasons(),
+        });
     }
-    round.finish(unplaced)
+    let objective = RoundModel::build(data, &ctx, &scorer, &open, &mut |_| true)
+        .map(|model| {
+            let choice: Vec<Option<u32>> = model
+                .trainees
+                .iter()
+                .map(|mt| {
+                    let want = chosen.get(data.trainees[mt.index].id.as_str())?;
+                    mt.pairs
+                        .clone()
+                        .find(|&q| data.practices[model.practices[model.pairs[q].practice as usize].index].id == *want)
+                        .map(|q| q as u32)
+                })
+                .collect();
+            model.objective(&choice)
+        })
+        .unwrap_or(0);
+    let placed: HashSet<&str> = chosen.keys().copied().collect();
+    let mut unplaced: Vec<Unplaced> = open
+        .iter()
+        .map(|&i| &data.trainees[i])
+        .filter(|t| !placed.contains(t.id.as_str()))
+        .map(|t| Unplaced { trainee_id: t.id.clone(), why: "the greedy baseline found no practice".to_string() })
+        .collect();
+    placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
+    unplaced.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
+    Suggestion { placements, unplaced, objective, optimal: false, gap: 0 }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::flow::Lcg;
+    use crate::domain::optimizer::fairness_marginal;
     use crate::domain::rules::check_all;
     use crate::domain::rules::test_support::*;
 
@@ -435,6 +451,10 @@ mod tests {
 
     fn count_at(s: &Suggestion, practice: &str) -> usize {
         s.placements.iter().filter(|p| p.practice_id == practice).count()
+    }
+
+    fn at(s: &Suggestion, trainee: &str) -> Option<String> {
+        s.placements.iter().find(|p| p.trainee_id == trainee).map(|p| p.practice_id.clone())
     }
 
     /// Small Gini coefficient for the fairness comparison in tests.
@@ -462,6 +482,7 @@ mod tests {
         }
         let s = run(&data);
         assert_eq!(s.unplaced, vec![]);
+        assert!(s.optimal);
         assert_eq!((count_at(&s, "ONE"), count_at(&s, "TWO"), count_at(&s, "THREE")), (1, 2, 3));
         // The greedy baseline piles them up; its load per tutor is less even.
         let g = greedy_baseline(&data, None, today());
@@ -469,6 +490,7 @@ mod tests {
             vec![count_at(s, "ONE") as f64, count_at(s, "TWO") as f64 / 2.0, count_at(s, "THREE") as f64 / 3.0]
         };
         assert!(gini(&per_tutor(&s)) < gini(&per_tutor(&g)), "{:?} vs {:?}", per_tutor(&s), per_tutor(&g));
+        assert!(s.objective < g.objective);
     }
 
     #[test]
@@ -500,8 +522,43 @@ mod tests {
         assert_eq!(s.placements[1].practice_id, "EX-P4");
     }
 
+    /// Issue 14: the round was solved one start cohort at a time, so phase-2 doctor F took the
+    /// only Silkeborg practice before intro doctor I, who starts two months later, was considered.
     #[test]
-    fn an_unplaced_trainee_is_told_why_in_numbers() {
+    fn an_earlier_cohort_no_longer_takes_the_only_practice_a_later_trainee_can_have() {
+        let mut data = region_data();
+        let mut a = practice("A", "Silkeborg", 1);
+        a.doctors = 3;
+        data.practices = vec![a, practice("B", "Viborg", 1), practice("H", "Skive", 1)];
+        let mut f = course("F", TraineeType::Phase2, "Hospitalsenhed Midt", d(2027, 2, 1), d(2027, 7, 31));
+        f.history = vec!["H".to_string()];
+        let mut i = trainee("I", TraineeType::Intro, d(2027, 4, 1), d(2028, 3, 31));
+        i.municipality = Some("Silkeborg".to_string());
+        data.trainees = vec![f, i];
+        let s = run(&data);
+        assert_eq!(s.unplaced, vec![], "{s:?}");
+        assert_eq!(at(&s, "I").as_deref(), Some("A"));
+        assert_ne!(at(&s, "F").as_deref(), Some("A"));
+        assert!(s.optimal);
+        assert_eq!(check_all(&with_proposals(&data, &s)), vec![]);
+    }
+
+    /// Issue 14, the public example: EX-F2 (from May) took EX-P4, the only Silkeborg practice
+    /// EX-I2 may have (family at EX-P3), before the August cohort was solved.
+    #[test]
+    fn the_public_example_no_longer_leaves_ex_i2_out_after_ex_f2_takes_ex_p4() {
+        let data = contract_example();
+        let s = run(&data);
+        assert_eq!(s.unplaced, vec![], "{s:?}");
+        assert_eq!(at(&s, "EX-I2").as_deref(), Some("EX-P4"));
+        assert_ne!(at(&s, "EX-F2").as_deref(), Some("EX-P4"));
+        assert!(s.optimal);
+        assert_eq!(s.gap, 0);
+        assert_eq!(check_all(&with_proposals(&data, &s)), vec![]);
+    }
+
+    #[test]
+    fn an_unplaced_trainee_is_told_which_practices_are_full_and_with_whom() {
         let mut data = region_data();
         data.practices = (0..4).map(|i| practice(&format!("P{i}"), "Lemvig", 1)).collect();
         data.pauses.push(pause("P3", d(2026, 9, 1), d(2026, 9, 30)));
@@ -510,27 +567,65 @@ mod tests {
         }
         let s = run(&data);
         assert_eq!(s.placements.len(), 3);
+        assert_eq!(s.unplaced.len(), 1);
+        let u = &s.unplaced[0];
+        let why = &u.why;
+        assert!(
+            why.starts_with("every practice in Lemvig that the rules allow is full on a day of the period: Practice P"),
+            "{why}"
+        );
+        for p in &s.placements {
+            let name = format!(
+                "Practice {} is full from 01-08-2026 with Trainee {} ({})",
+                p.practice_id, p.trainee_id, p.trainee_id
+            );
+            assert!(why.contains(&name), "{why} lacks {name}");
+        }
+        assert!(why.ends_with(". The other 1 in Lemvig is ruled out: 1 paused."), "{why}");
+    }
+
+    #[test]
+    fn an_unplaced_trainee_with_no_allowed_practice_is_told_the_rules_that_exclude_most() {
+        let mut data = region_data();
+        data.practices = (0..4).map(|i| practice(&format!("P{i}"), "Lemvig", 1)).collect();
+        for i in 0..3 {
+            let stored = kbu(&format!("S{i}"), "Lemvig", d(2026, 6, 1), d(2026, 11, 30));
+            data.placements.push(placement(&stored, &format!("P{i}")));
+            data.trainees.push(stored);
+        }
+        data.pauses.push(pause("P3", d(2026, 9, 1), d(2026, 9, 30)));
+        data.trainees.push(kbu("K", "Lemvig", d(2026, 8, 1), d(2027, 1, 31)));
+        let s = run(&data);
         assert_eq!(
             s.unplaced,
             vec![Unplaced {
-                trainee_id: "K3".into(),
-                why: "no practice in Lemvig has room from 01-08-2026: 3 full, 1 paused".into()
+                trainee_id: "K".into(),
+                why: "no practice in Lemvig passes the hard rules from 01-08-2026: 3 full, 1 paused.".into()
             }]
         );
     }
 
     #[test]
-    fn a_general_trainee_wins_over_another_specialty_when_only_one_fits() {
+    fn a_general_trainee_wins_over_another_specialty_when_only_one_fits_and_the_other_is_told_p7() {
         let mut data = region_data();
         data.practices = vec![practice("P", "Viborg", 1)];
         data.trainees.push(kbu("K", "Viborg", d(2026, 8, 1), d(2027, 1, 31)));
         data.trainees.push(course("O", TraineeType::Other, "Hospitalsenhed Midt", d(2026, 8, 1), d(2027, 1, 31)));
         let s = run(&data);
         assert_eq!(s.placements.iter().map(|p| p.trainee_id.as_str()).collect::<Vec<_>>(), ["K"]);
+        assert_eq!(s.unplaced.len(), 1);
+        assert!(
+            s.unplaced[0].why.starts_with(
+                "placing Trainee O would displace a KBU or general-medicine trainee, who come first (P7): Practice P is \
+                 full from 01-08-2026 with Trainee K (K)"
+            ),
+            "{}",
+            s.unplaced[0].why
+        );
     }
 
     #[test]
-    fn later_cohorts_see_earlier_proposals_and_capacity_is_kept_every_day() {
+    fn capacity_is_kept_on_every_day_across_start_dates() {
         let mut data = region_data();
         data.practices = vec![practice("A", "Viborg", 1), practice("B", "Viborg", 1)];
         let unit = "Hospitalsenhed Midt";
@@ -542,7 +637,6 @@ mod tests {
         assert_eq!(check_all(&with_proposals(&data, &s)), vec![]);
         assert_eq!(s.placements.len(), 3, "{s:?}");
         assert_eq!(s.unplaced.len(), 1);
-        assert_eq!(s.unplaced[0].trainee_id, "K1");
     }
 
     #[test]
@@ -567,135 +661,260 @@ mod tests {
         }
         assert!(first["start"].as_str().is_some_and(|x| x.len() == 10 && x.as_bytes()[4] == b'-'));
         assert!(v["unplaced"].is_array());
+        assert!(v["objective"].is_number());
+        assert_eq!(v["optimal"], serde_json::Value::Bool(true));
     }
 
-    /// A small random region in Lemvig: 2–3 practices, 2–5 trainees with one period (one cohort),
-    /// random ties, pauses, stored placements and qualities.
-    fn random_instance(rng: &mut Lcg) -> Dataset {
+    #[test]
+    fn the_model_is_written_in_free_mps_with_the_objective_of_the_round() {
+        let data = contract_example();
+        let (s, model) = suggest_round(&data, None, today(), SuggestOptions::default(), &mut |_| true).expect("ran");
+        let mps = model_mps(&data, &model);
+        let first = mps.lines().find(|l| !l.starts_with('*')).expect("a line");
+        assert_eq!(first, "NAME ROUND");
+        assert!(mps.ends_with("ENDATA\n"));
+        for section in ["ROWS", "COLUMNS", "RHS", "BOUNDS"] {
+            assert!(mps.lines().any(|l| l == section), "{section}");
+        }
+        assert!(mps.contains("* T0 = trainee "));
+        // One binary per allowed pair, one row per trainee.
+        assert_eq!(mps.lines().filter(|l| l.starts_with(" BV BND X")).count(), model.pairs.len());
+        assert_eq!(mps.lines().filter(|l| l.starts_with(" E T")).count(), data.trainees.len());
+        // The solution's objective, from the written columns: the chosen X, the U of the unplaced,
+        // and the cheapest Y per practice.
+        let solved = crate::domain::optimizer::solve(&model, 1000, &mut || true).expect("solved");
+        assert_eq!(solved.objective, s.objective);
+    }
+
+    // ---------------------------------------------------------------- optimality
+
+    /// A small random round in Lemvig (catchment of Gødstrup): 2–3 practices, 3–6 open trainees
+    /// starting in 2 or 3 cohorts months apart, with KBU, phase 2, phase 3 and other specialties,
+    /// stored placements, pauses, ties and history.
+    fn random_round(rng: &mut Lcg) -> Dataset {
         let mut data = region_data();
-        let period = (d(2026, 8, 1), d(2027, 7, 31));
         let np = rng.range(2, 3) as usize;
         for i in 0..np {
             let mut p = practice(&format!("P{i}"), "Lemvig", rng.range(1, 3) as u32);
             p.capacity = Some(rng.range(1, 2) as u32);
             p.doctors = rng.range(1, 3) as u32;
             p.quality = Some(rng.range(1, 5) as u8);
+            p.setting = if rng.range(0, 1) == 0 { crate::domain::model::Setting::Rural } else { p.setting };
             if rng.range(0, 5) == 0 {
                 p.refuses = vec![TraineeType::Kbu];
             }
             data.practices.push(p);
         }
+        let pick = |rng: &mut Lcg| format!("P{}", rng.range(0, np as i64 - 1));
         if rng.range(0, 3) == 0 {
-            data.pauses.push(pause(&format!("P{}", rng.range(0, np as i64 - 1)), d(2026, 12, 1), d(2026, 12, 31)));
+            data.pauses.push(pause(&pick(rng), d(2027, 1, 1), d(2027, 1, 31)));
         }
-        let nt = rng.range(2, 5) as usize;
+        let cohorts = rng.range(2, 3);
+        let starts: Vec<NaiveDate> =
+            (0..cohorts).map(|c| d(2026, 8, 1) + chrono::Days::new((c * rng.range(60, 150)) as u64)).collect();
+        let nt = rng.range(3, 6) as usize;
         for i in 0..nt {
-            let mut t = match rng.range(0, 2) {
-                0 => course(&format!("T{i}"), TraineeType::Phase3, "Regionshospitalet Gødstrup", period.0, period.1),
-                _ => kbu(&format!("T{i}"), "Lemvig", period.0, period.1),
+            let start = starts[rng.range(0, cohorts - 1) as usize] + chrono::Days::new(rng.range(0, 20) as u64);
+            let kind = [TraineeType::Kbu, TraineeType::Phase2, TraineeType::Phase3, TraineeType::Other]
+                [rng.range(0, 3) as usize];
+            let months = if kind == TraineeType::Phase3 || rng.range(0, 3) == 0 { 12 } else { 6 };
+            let end = start.checked_add_months(chrono::Months::new(months)).expect("date").pred_opt().expect("date");
+            let id = format!("T{i}");
+            let mut t = match kind {
+                TraineeType::Kbu => kbu(&id, "Lemvig", start, end),
+                k => course(&id, k, "Regionshospitalet Gødstrup", start, end),
             };
             if rng.range(0, 3) == 0 {
-                t.own_gp = Some(format!("P{}", rng.range(0, np as i64 - 1)));
+                t.own_gp = Some(pick(rng));
             }
             if rng.range(0, 2) == 0 {
-                t.history = vec![format!("P{}", rng.range(0, np as i64 - 1))];
+                t.history = vec![pick(rng)];
             }
             data.trainees.push(t);
         }
-        if rng.range(0, 2) == 0 {
-            let stored = kbu("S", "Lemvig", d(2026, 6, 1), d(2026, 11, 30));
-            data.placements.push(placement(&stored, &format!("P{}", rng.range(0, np as i64 - 1))));
+        for s in 0..rng.range(0, 2) {
+            let start = d(2026, 6, 1) + chrono::Days::new(rng.range(0, 200) as u64);
+            let kind = if rng.range(0, 2) == 0 { TraineeType::Phase3 } else { TraineeType::Kbu };
+            let end = start.checked_add_months(chrono::Months::new(6)).expect("date").pred_opt().expect("date");
+            let stored = course(&format!("S{s}"), kind, "Regionshospitalet Gødstrup", start, end);
+            data.placements.push(placement(&stored, &pick(rng)));
             data.trainees.push(stored);
         }
         data
     }
 
-    /// Every assignment of the open trainees to a practice or none: the most placed, then the least
-    /// cost under the model's objective.
-    fn brute_force(data: &Dataset) -> (usize, i64) {
-        let open = open_trainees(data, None);
-        let ctx = RuleContext::new(data);
-        let scorer = ScoreContext::new(data, today());
-        let np = data.practices.len();
-        let mut choice = vec![0usize; open.len()];
-        let mut best = (0usize, 0i64);
-        loop {
-            let mut c = ctx.clone();
-            let mut ok = true;
-            let mut cost = 0i64;
-            let mut new_at = vec![0u32; np];
-            for (t, &ch) in open.iter().zip(&choice) {
-                if ch == 0 {
-                    continue;
-                }
-                let p = &data.practices[ch - 1];
-                if !c.allows(t, p, t.period(), None) {
-                    ok = false;
-                    break;
-                }
-                cost += pair_cost(t.kind, scorer.total(t, p, t.period()));
-                new_at[ch - 1] += 1;
-                c.add(placement(t, &p.id));
-            }
-            if ok {
-                for (pi, &n) in new_at.iter().enumerate() {
-                    let load = ctx.load(pi, open[0].period(), u32::MAX, None).peak;
-                    cost += (1..=n)
-                        .map(|k| fairness_marginal(&data.settings, load, k, data.practices[pi].tutors))
-                        .sum::<i64>();
-                }
-                let placed = choice.iter().filter(|&&c| c > 0).count();
-                if placed > best.0 || (placed == best.0 && (placed == 0 || cost < best.1)) {
-                    best = (placed, cost);
-                }
-            }
-            let mut i = 0;
-            loop {
-                if i == choice.len() {
-                    return best;
-                }
-                if choice[i] < np {
-                    choice[i] += 1;
-                    break;
-                }
-                choice[i] = 0;
-                i += 1;
-            }
-        }
+    /// The round's value computed without the optimizer's model: (unplaced, unplaced general
+    /// medicine, pair costs + the convex P1 load), compared in that order.
+    struct Oracle<'a> {
+        data: &'a Dataset,
+        ctx: RuleContext<'a>,
+        open: Vec<usize>,
+        /// Per open trainee and practice: −round(100 × score).
+        cost: Vec<Vec<i64>>,
+        /// Per practice: the P1 marginals of the 1st, 2nd … trainee of the round.
+        marginals: Vec<Vec<i64>>,
     }
 
-    fn objective(data: &Dataset, s: &Suggestion) -> i64 {
-        let ctx = RuleContext::new(data);
-        let scorer = ScoreContext::new(data, today());
-        let mut cost = 0;
-        for (pi, p) in data.practices.iter().enumerate() {
-            let here: Vec<&Proposal> = s.placements.iter().filter(|x| x.practice_id == p.id).collect();
-            for x in &here {
-                let t = data.trainee(&x.trainee_id).expect("trainee");
-                cost += pair_cost(t.kind, scorer.total(t, p, t.period()));
+    impl<'a> Oracle<'a> {
+        fn new(data: &'a Dataset) -> Oracle<'a> {
+            let ctx = RuleContext::new(data);
+            let scorer = ScoreContext::new(data, today());
+            let open = open_trainees(data, None);
+            let cost = open
+                .iter()
+                .map(|&ti| {
+                    let t = &data.trainees[ti];
+                    data.practices.iter().map(|p| -(scorer.total(t, p, t.period()) * 100.0).round() as i64).collect()
+                })
+                .collect();
+            let marginals = data
+                .practices
+                .iter()
+                .enumerate()
+                .map(|(pi, p)| {
+                    // P1 counts from the peak of stored placements over the span of the trainees
+                    // that the rules allow here.
+                    let allowed: Vec<&Trainee> = open
+                        .iter()
+                        .map(|&ti| &data.trainees[ti])
+                        .filter(|t| t.period().is_valid() && ctx.allows(t, p, t.period(), None))
+                        .collect();
+                    let (Some(from), Some(to)) =
+                        (allowed.iter().map(|t| t.start).min(), allowed.iter().map(|t| t.end).max())
+                    else {
+                        return Vec::new();
+                    };
+                    let load = ctx.load(pi, crate::domain::dates::Period::new(from, to), u32::MAX, None).peak;
+                    (1..=open.len() as u32).map(|k| fairness_marginal(&data.settings, load, k, p.tutors)).collect()
+                })
+                .collect();
+            Oracle { data, ctx, open, cost, marginals }
+        }
+
+        /// `choice[k]`: the practice of open trainee k, if placed.
+        fn value(&self, choice: &[Option<usize>]) -> (usize, usize, i64) {
+            let mut unplaced = (0, 0);
+            let mut cost = 0i64;
+            let mut count = vec![0usize; self.data.practices.len()];
+            for (k, c) in choice.iter().enumerate() {
+                match c {
+                    None => {
+                        unplaced.0 += 1;
+                        if self.data.trainees[self.open[k]].kind != TraineeType::Other {
+                            unplaced.1 += 1;
+                        }
+                    }
+                    Some(pi) => {
+                        cost += self.cost[k][*pi];
+                        count[*pi] += 1;
+                    }
+                }
             }
-            if let Some(x) = here.first() {
-                let load = ctx.load(pi, Period::new(x.start, x.end), u32::MAX, None).peak;
-                cost +=
-                    (1..=here.len() as u32).map(|k| fairness_marginal(&data.settings, load, k, p.tutors)).sum::<i64>();
+            for (m, &n) in self.marginals.iter().zip(&count) {
+                cost += m.iter().take(n).sum::<i64>();
+            }
+            (unplaced.0, unplaced.1, cost)
+        }
+
+        /// Every assignment of the open trainees to a practice or none, kept where the rules
+        /// allow it placement by placement (`RuleContext`, every day): the best value.
+        fn exhaustive(&self) -> (usize, usize, i64) {
+            let data = self.data;
+            let np = data.practices.len();
+            let mut digits = vec![0usize; self.open.len()];
+            let mut best: Option<(usize, usize, i64)> = None;
+            loop {
+                let choice: Vec<Option<usize>> = digits.iter().map(|&ch| ch.checked_sub(1)).collect();
+                let v = self.value(&choice);
+                if best.is_none_or(|b| v < b) && self.allowed(&choice) {
+                    best = Some(v);
+                }
+                let mut i = 0;
+                loop {
+                    if i == digits.len() {
+                        return best.unwrap_or((self.open.len(), 0, 0));
+                    }
+                    if digits[i] < np {
+                        digits[i] += 1;
+                        break;
+                    }
+                    digits[i] = 0;
+                    i += 1;
+                }
             }
         }
-        cost
+
+        fn allowed(&self, choice: &[Option<usize>]) -> bool {
+            let mut c = self.ctx.clone();
+            for (&ti, ch) in self.open.iter().zip(choice) {
+                let Some(pi) = ch else { continue };
+                let t = &self.data.trainees[ti];
+                let p = &self.data.practices[*pi];
+                if !t.period().is_valid() || !c.allows(t, p, t.period(), None) {
+                    return false;
+                }
+                c.add(placement(t, &p.id));
+            }
+            true
+        }
+
+        fn value_of(&self, s: &Suggestion) -> (usize, usize, i64) {
+            let choice: Vec<Option<usize>> = self
+                .open
+                .iter()
+                .map(|&ti| {
+                    let id = &self.data.trainees[ti].id;
+                    let p = s.placements.iter().find(|p| &p.trainee_id == id)?;
+                    self.data.practices.iter().position(|x| x.id == p.practice_id)
+                })
+                .collect();
+            self.value(&choice)
+        }
     }
 
     #[test]
-    fn small_random_rounds_are_optimal_against_brute_force() {
-        let mut rng = Lcg(7);
-        for case in 0..150 {
-            let data = random_instance(&mut rng);
+    fn random_rounds_of_two_and_three_cohorts_are_optimal_against_exhaustive_search() {
+        let mut rng = Lcg(14);
+        let mut cohorts_seen = [0usize; 4];
+        for case in 0..320 {
+            let data = random_round(&mut rng);
             let s = run(&data);
-            assert_eq!(check_all(&with_proposals(&data, &s)), vec![], "case {case}");
-            let (count, cost) = brute_force(&data);
-            assert_eq!(s.placements.len(), count, "case {case}: {s:?}");
-            if count > 0 {
-                assert_eq!(objective(&data, &s), cost, "case {case}: {s:?}");
+            let before = check_all(&data);
+            let new: Vec<_> =
+                check_all(&with_proposals(&data, &s)).into_iter().filter(|v| !before.contains(v)).collect();
+            assert_eq!(new, vec![], "case {case}");
+            assert!(s.optimal, "case {case}");
+            let oracle = Oracle::new(&data);
+            assert_eq!(oracle.value_of(&s), oracle.exhaustive(), "case {case}: {s:?}");
+            let starts: HashSet<NaiveDate> = data.trainees.iter().map(|t| t.start).collect();
+            cohorts_seen[starts.len().min(3)] += 1;
+        }
+        assert!(cohorts_seen[2] + cohorts_seen[3] > 250, "{cohorts_seen:?}");
+    }
+
+    #[test]
+    fn a_search_stopped_by_the_node_limit_says_so_and_its_gap_holds() {
+        let mut rng = Lcg(41);
+        let mut stopped = 0;
+        for case in 0..200 {
+            let data = random_round(&mut rng);
+            let full = run(&data);
+            let limited =
+                suggest_round(&data, None, today(), SuggestOptions { max_nodes: 1 }, &mut |_| true).expect("ran").0;
+            let before = check_all(&data);
+            let new: Vec<_> =
+                check_all(&with_proposals(&data, &limited)).into_iter().filter(|v| !before.contains(v)).collect();
+            assert_eq!(new, vec![], "case {case}");
+            assert!(limited.gap >= 0, "case {case}");
+            assert!(limited.objective >= full.objective, "case {case}");
+            assert!(limited.objective - limited.gap <= full.objective, "case {case}: the bound is a bound");
+            if limited.optimal {
+                assert_eq!((limited.objective, limited.gap), (full.objective, 0), "case {case}");
+            } else {
+                stopped += 1;
             }
         }
+        assert!(stopped > 5, "{stopped} searches stopped");
     }
 
     /// A region-sized instance: 3,500 practices and 1,000 open trainees. Run with
@@ -703,46 +922,26 @@ mod tests {
     #[test]
     #[ignore]
     fn a_region_sized_round_runs() {
-        let mut rng = Lcg(1);
-        let mut data = region_data();
-        let munis: Vec<(String, String)> =
-            data.region.municipalities.iter().map(|m| (m.name.clone(), m.hospital_unit.clone())).collect();
-        for i in 0..3500 {
-            let (m, _) = &munis[i % munis.len()];
-            let mut p = practice(&format!("P{i:04}"), m, rng.range(1, 3) as u32);
-            p.quality = Some(rng.range(1, 5) as u8);
-            p.doctors = rng.range(1, 6) as u32;
-            data.practices.push(p);
-        }
-        let kinds = [
-            TraineeType::Kbu,
-            TraineeType::Kbu,
-            TraineeType::Intro,
-            TraineeType::Phase1,
-            TraineeType::Phase2,
-            TraineeType::Phase3,
-            TraineeType::Other,
-        ];
-        for i in 0..1000 {
-            let (m, u) = &munis[rng.range(0, munis.len() as i64 - 1) as usize];
-            let kind = kinds[rng.range(0, kinds.len() as i64 - 1) as usize];
-            let start = d(2026, 8, 1) + chrono::Days::new(rng.range(0, 300) as u64);
-            let months = kind.default_months();
-            let end = start.checked_add_months(chrono::Months::new(months)).expect("date").pred_opt().expect("date");
-            let mut t = course(&format!("T{i:04}"), kind, u, start, end);
-            t.municipality = Some(m.clone());
-            t.history = vec![format!("P{:04}", rng.range(0, 3499))];
-            data.trainees.push(t);
-        }
+        let data = crate::demo::generate(&crate::demo::DemoParams {
+            seed: 1,
+            practices: 3_500,
+            open_trainees: Some(1_000),
+            years: 10,
+        });
+        let today = crate::demo::demo_round_date();
         let started = std::time::Instant::now();
-        let s = run(&data);
+        let s = suggest(&data, None, today, &mut |_| true).expect("ran");
         let took = started.elapsed();
-        let g = greedy_baseline(&data, None, today());
+        let g = greedy_baseline(&data, None, today);
         println!(
-            "suggest: {} placed, {} unplaced in {took:?}; greedy {} placed",
+            "suggest: {} placed, {} unplaced in {took:?}, objective {}, optimal {}, gap {}; greedy {} placed, objective {}",
             s.placements.len(),
             s.unplaced.len(),
-            g.placements.len()
+            s.objective,
+            s.optimal,
+            s.gap,
+            g.placements.len(),
+            g.objective
         );
         assert_eq!(check_all(&with_proposals(&data, &s)), vec![]);
     }
