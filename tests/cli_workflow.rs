@@ -59,3 +59,22 @@ fn candidates_rank_every_practice_and_agree_with_place() {
     let out = dir.run(&["candidates", "--db", db, "EX-K1", "--hospital-unit", "Hospitalsenhed Midt"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn a_data_subject_request_gets_every_log_entry_about_one_trainee_as_csv() {
+    let dir = Dir::new();
+    let db = dir.with_examples();
+    let db = db.to_str().expect("path");
+    dir.ok(&["place", "--db", db, "EX-K2", "EX-P7"]);
+    dir.ok(&["place", "--db", db, "EX-K1", "EX-P7", "--override", "H1", "--reason", "=aftalt med PKL; ok"]);
+    dir.ok(&["unplace", "--db", db, "EX-K1"]);
+    let out = dir.ok(&["log", "--db", db, "--trainee", "EX-K1", "--format", "csv", "--limit", "1000"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("\u{feff}id;at;user;action;summary;reason;undone\n"), "{text}");
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    // The import that created EX-K1, its place and its unplace; not EX-K2's place.
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(rows[2].contains(";import;"), "{text}");
+    assert!(rows.iter().all(|r| !r.contains("EX-K2")), "{text}");
+    assert!(text.contains("\"'=aftalt med PKL; ok\""), "formula-safe and quoted: {text}");
+}

@@ -374,6 +374,7 @@ pub enum Cmd {
         user: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// csv: every entry as a spreadsheet, e.g. for a data-subject request about one trainee.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -643,6 +644,10 @@ pub fn run(cmd: Cmd) -> CliResult {
         Cmd::Log { db, trainee, practice, user, limit, format } => {
             let store = open_store(&db)?;
             let entries = store.log(&LogFilter { trainee, practice, user, limit: Some(limit) })?;
+            if format == Format::Csv {
+                print_out(&crate::report::log::to_csv(&entries))?;
+                return Ok(());
+            }
             crate::report::log::write(&entries, format == Format::Json)
         }
         Cmd::Practice {

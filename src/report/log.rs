@@ -17,6 +17,30 @@ struct Entry<'a> {
     undone: bool,
 }
 
+/// The entries as CSV (`;`, UTF-8 with BOM, formula-safe text): a data-subject request's export
+/// of every entry about one trainee (`log --trainee ID --format csv`).
+pub fn to_csv(entries: &[AuditEntry]) -> String {
+    let cell = |t: &str| {
+        let t = crate::domain::finance::formula_safe(t);
+        if t.contains([';', '"', '\n', '\r']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.into_owned() }
+    };
+    let mut out = String::from("\u{feff}id;at;user;action;summary;reason;undone\n");
+    for e in entries {
+        let _ = writeln!(
+            out,
+            "{};{};{};{};{};{};{}",
+            e.id,
+            cell(&e.at),
+            cell(&e.os_user),
+            cell(&e.action),
+            cell(&e.summary),
+            cell(e.reason.as_deref().unwrap_or("")),
+            if e.state == "undone" { "yes" } else { "no" }
+        );
+    }
+    out
+}
+
 /// Writes `entries` (newest first) to standard output.
 pub fn write(entries: &[AuditEntry], json: bool) -> Result<(), crate::cli::Failure> {
     let mut out = String::new();
