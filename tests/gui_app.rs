@@ -1053,3 +1053,20 @@ fn the_print_button_writes_the_review_as_a_private_pdf_naming_the_flagged() {
         assert!(text.contains(&p.practice_id), "{} missing", p.practice_id);
     }
 }
+
+#[test]
+fn a_click_on_a_practice_rows_id_or_name_did_nothing_now_it_selects_the_practice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let data = load(&db);
+    let (a, b) = (data.practices[2].clone(), data.practices[3].clone());
+    let mut h = harness(&db);
+    h.get_by_label("Praksisser").click();
+    h.run_ok();
+    h.get_by_label(&a.name).click();
+    h.run_ok();
+    assert_eq!(h.state().state.selection, tutorfordeling::ui::state::Selection::Practice(a.id.clone()));
+    h.get_by_label(&b.id).click();
+    h.run_ok();
+    assert_eq!(h.state().state.selection, tutorfordeling::ui::state::Selection::Practice(b.id.clone()));
+}

@@ -231,6 +231,9 @@ impl RosterPanel {
     }
 
     fn table_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        // A click on a cell's text selects the row, as in any file manager: selectable labels
+        // took the click for text selection, so only a row's blank part selected it.
+        ui.style_mut().interaction.selectable_labels = false;
         let rows = self.visible_rows(state);
         let ctx = ui.ctx().clone();
         let dragged = egui::DragAndDrop::payload::<DraggedTrainee>(&ctx);
