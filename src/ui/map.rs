@@ -109,6 +109,17 @@ struct Area {
     bounds: Rect,
     fill: Color32,
     threatened: bool,
+    /// The hospital unit whose catchment holds the municipality (DOMAIN.md §2.2).
+    unit: String,
+}
+
+/// A municipality's fill: as is inside the coordinator's area (or with the whole region chosen),
+/// faded outside it, so the area stands out (DOMAIN.md §3.3).
+fn area_fill(fill: Color32, unit: &str, chosen: Option<&str>) -> Color32 {
+    match chosen {
+        Some(c) if c != unit => fill.gamma_multiply(0.3),
+        _ => fill,
+    }
 }
 
 struct AreaLabel {
@@ -203,6 +214,7 @@ impl MapGeometry {
                 bounds,
                 fill: district_tint(municipality.district, dark),
                 threatened: municipality.threatened,
+                unit: municipality.hospital_unit.clone(),
             });
         }
         let labels = data
@@ -239,6 +251,7 @@ impl MapGeometry {
         highlighted: &[usize],
         show_labels: bool,
         text_colour: Color32,
+        chosen_area: Option<&str>,
     ) -> Option<usize> {
         let clip = painter.clip_rect();
         let visible = clip.expand(12.0);
@@ -257,8 +270,9 @@ impl MapGeometry {
                 continue;
             }
             let first = mesh.vertices.len() as u32;
+            let fill = area_fill(area.fill, &area.unit, chosen_area);
             for v in &area.rel_vertices {
-                mesh.colored_vertex(transform.apply(*v), area.fill);
+                mesh.colored_vertex(transform.apply(*v), fill);
             }
             mesh.indices.extend(area.indices.iter().map(|i| first + i));
             for ring in &area.rings {
@@ -471,6 +485,7 @@ impl MapPanel {
                     &highlighted,
                     projector.zoom() >= 7.5,
                     text_colour,
+                    state.area.as_deref(),
                 );
             })
             .response;
@@ -626,5 +641,17 @@ fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool
                 text,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn outside_my_area_the_municipalities_fade_inside_and_with_the_whole_region_they_do_not() {
+        let fill = egui::Color32::from_rgb(120, 160, 220);
+        assert_eq!(super::area_fill(fill, "Hospitalsenhed Horsens", None), fill);
+        assert_eq!(super::area_fill(fill, "Hospitalsenhed Horsens", Some("Hospitalsenhed Horsens")), fill);
+        let faded = super::area_fill(fill, "Hospitalsenhed Midt", Some("Hospitalsenhed Horsens"));
+        assert!(faded.a() < fill.a(), "{faded:?}");
     }
 }
