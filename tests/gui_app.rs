@@ -1070,3 +1070,27 @@ fn a_click_on_a_practice_rows_id_or_name_did_nothing_now_it_selects_the_practice
     h.run_ok();
     assert_eq!(h.state().state.selection, tutorfordeling::ui::state::Selection::Practice(b.id.clone()));
 }
+
+#[test]
+fn an_override_did_not_say_who_made_it_now_the_trainees_details_name_the_user() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let data = load(&db);
+    let t = first_in_queue(&data);
+    let rules = RuleContext::new(&data);
+    let (p, broken) = data
+        .practices
+        .iter()
+        .find_map(|p| {
+            let v = rules.check(&t, p, t.period(), None);
+            (!v.is_empty() && v.iter().all(|v| v.rule.may_be_overridden())).then(|| (p.id.clone(), v))
+        })
+        .expect("an overridable practice");
+    let mut store = Store::open(&db).expect("open").acting_as_for_tests("pkl-aarhus");
+    let overrides: Vec<Rule> = broken.iter().map(|v| v.rule).collect();
+    tutorfordeling::ops::place(&mut store, &t.id, &p, None, None, overrides, Some("aftalt".into())).expect("place");
+    let mut h = harness(&db);
+    h.state_mut().state.selection = tutorfordeling::ui::state::Selection::Trainee(t.id.clone());
+    h.run_ok();
+    h.get_by_label_contains("Tilsidesat af pkl-aarhus");
+}

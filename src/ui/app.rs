@@ -561,22 +561,10 @@ fn inspector_ui(
                             rules.join(", "),
                             pl.reason.clone().unwrap_or_default()
                         ));
-                        // Who overrode, and when: the newest "place" of this trainee in the log.
-                        let filter = crate::store::LogFilter {
-                            trainee: Some(id.clone()),
-                            limit: Some(50),
-                            ..Default::default()
-                        };
-                        let entry = state.store.as_ref().and_then(|s| s.log(&filter).ok()).and_then(|entries| {
-                            entries.into_iter().find(|e| e.action == "place" && e.reason == pl.reason)
-                        });
-                        if let Some(e) = entry {
-                            ui.weak(format!(
-                                "{} {} {}",
-                                state.t("Tilsidesat af", "Overridden by"),
-                                e.os_user,
-                                e.at.get(..16).unwrap_or(&e.at).replace('T', " ")
-                            ));
+                        // Who overrode, and when (from the log, read once per data change).
+                        let entry = state.override_by(&id, pl.reason.as_deref());
+                        if let Some((user, at)) = entry {
+                            ui.weak(format!("{} {user} {at}", state.t("Tilsidesat af", "Overridden by")));
                         }
                     }
                     let mut pinned = pl.pinned;

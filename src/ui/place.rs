@@ -18,6 +18,8 @@ pub struct PlaceForm {
     pub practice_id: String,
     pub from: String,
     pub to: String,
+    /// The rules checked for (from, to, data version): once per change, not on every frame.
+    checked: Option<((NaiveDate, NaiveDate, u64), Vec<crate::domain::rules::Violation>)>,
 }
 
 /// The ranked list's view state.
@@ -79,6 +81,7 @@ impl PlacePanel {
                 practice_id,
                 from: i18n::date(t.start),
                 to: i18n::date(t.end),
+                checked: None,
             });
         }
     }
@@ -114,7 +117,12 @@ impl PlacePanel {
                 let mut place = None;
                 match &dates {
                     Ok((a, b)) => {
-                        let v = state.rules_for(&form.trainee_id, &form.practice_id, *a, *b);
+                        let key = (*a, *b, state.data_version);
+                        if form.checked.as_ref().is_none_or(|(k, _)| *k != key) {
+                            let v = state.rules_for(&form.trainee_id, &form.practice_id, *a, *b);
+                            form.checked = Some((key, v));
+                        }
+                        let v = form.checked.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
                         if v.is_empty() {
                             ui.colored_label(
                                 egui::Color32::from_rgb(0, 130, 60),

@@ -105,6 +105,8 @@ pub struct AppState {
     /// The coordinator's area (DOMAIN.md §3.3): a hospital unit, or `None` for the whole region.
     /// The queue and the round follow it; the desk remembers it.
     pub area: Option<String>,
+    /// Who placed a trainee with overrides, and when: (data version, trainee id, user and time).
+    override_note: Option<(u64, String, Option<(String, String)>)>,
     /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
     pub feed: Feed,
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
@@ -130,6 +132,7 @@ impl AppState {
             override_request: None,
             error: None,
             area: None,
+            override_note: None,
             feed: Feed::default(),
             poll_every: std::time::Duration::from_secs(1),
             last_poll: None,
@@ -291,6 +294,27 @@ impl AppState {
         self.data_version += 1;
         self.drag = None;
         true
+    }
+
+    /// Who made `trainee_id`'s placement (with `reason`) and when, from the audit log; read again
+    /// only when the data changes, not on every frame.
+    pub fn override_by(&mut self, trainee_id: &str, reason: Option<&str>) -> Option<(String, String)> {
+        let fresh = self.override_note.as_ref().is_some_and(|(v, t, _)| *v == self.data_version && t == trainee_id);
+        if !fresh {
+            let filter = crate::store::LogFilter {
+                trainee: Some(trainee_id.to_string()),
+                limit: Some(50),
+                ..Default::default()
+            };
+            let found = self
+                .store
+                .as_ref()
+                .and_then(|s| s.log(&filter).ok())
+                .and_then(|entries| entries.into_iter().find(|e| e.action == "place" && e.reason.as_deref() == reason))
+                .map(|e| (e.os_user, e.at.get(..16).unwrap_or(&e.at).replace('T', " ")));
+            self.override_note = Some((self.data_version, trainee_id.to_string(), found));
+        }
+        self.override_note.as_ref().and_then(|(_, _, f)| f.clone())
     }
 
     /// Called every frame: asks the file, at most every `poll_every`, whether another program
