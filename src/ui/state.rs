@@ -72,6 +72,9 @@ pub struct OverrideRequest {
     pub reason: String,
 }
 
+/// An audit entry's user and time, as shown.
+type UserAndTime = (String, String);
+
 /// The state shared by all panels.
 pub struct AppState {
     pub store: Option<Store>,
@@ -106,7 +109,7 @@ pub struct AppState {
     /// The queue and the round follow it; the desk remembers it.
     pub area: Option<String>,
     /// Who placed a trainee with overrides, and when: (data version, trainee id, user and time).
-    override_note: Option<(u64, String, Option<(String, String)>)>,
+    override_note: Option<(u64, String, Option<UserAndTime>)>,
     /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
     pub feed: Feed,
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
@@ -298,7 +301,7 @@ impl AppState {
 
     /// Who made `trainee_id`'s placement (with `reason`) and when, from the audit log; read again
     /// only when the data changes, not on every frame.
-    pub fn override_by(&mut self, trainee_id: &str, reason: Option<&str>) -> Option<(String, String)> {
+    pub fn override_by(&mut self, trainee_id: &str, reason: Option<&str>) -> Option<UserAndTime> {
         let fresh = self.override_note.as_ref().is_some_and(|(v, t, _)| *v == self.data_version && t == trainee_id);
         if !fresh {
             let filter = crate::store::LogFilter {
