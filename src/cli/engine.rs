@@ -5,12 +5,13 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use super::{CliResult, Failure, Format, arg_months, load, print_json, today};
+use super::{CliResult, Failure, Format, arg_months, lang, load, print_json, today};
 use crate::domain::command::Command;
 use crate::domain::model::TraineeType;
 use crate::domain::room::{Area, room_for};
 use crate::domain::rules::{EngineError, check_all};
 use crate::domain::suggest::{SuggestOptions, model_mps, suggest_round};
+use crate::report::format::Lang;
 use crate::store::outfile::{print_out, write_atomic};
 
 /// `check`: every hard-rule violation among stored placements; exit 3 when any exists.
@@ -21,15 +22,24 @@ pub fn check(db: &Path, format: Format) -> CliResult {
         Format::Json => print_json(&serde_json::json!({ "violations": violations }))?,
         _ => {
             for v in &violations {
-                print_out(&format!("{} at {}: {}\n", v.trainee_id, v.practice_id, v.message))?;
+                let at = lang().t("hos", "at");
+                print_out(&format!("{} {at} {}: {}\n", v.trainee_id, v.practice_id, v.text(lang())))?;
             }
         }
     }
     if violations.is_empty() {
-        eprintln!("no hard rule is broken among {} placements", data.placements.len());
+        let n = data.placements.len();
+        match lang() {
+            Lang::Danish => eprintln!("ingen hård regel er brudt blandt {n} placeringer"),
+            Lang::English => eprintln!("no hard rule is broken among {n} placements"),
+        }
         Ok(())
     } else {
-        Err(Failure::Refused(format!("{} hard-rule violations among stored placements", violations.len())))
+        let n = violations.len();
+        Err(Failure::Refused(match lang() {
+            Lang::Danish => format!("{n} brud på hårde regler blandt de gemte placeringer"),
+            Lang::English => format!("{n} hard-rule violations among stored placements"),
+        }))
     }
 }
 
@@ -113,8 +123,8 @@ pub fn phase3_options(db: &Path, trainee: &str, agreement: Option<&str>, format:
             for (i, o) in options.options.iter().enumerate() {
                 let name = data.practice(&o.practice_id).map_or("", |p| p.name.as_str());
                 print_out(&format!("{}. {} {} (score {:.1})\n", i + 1, o.practice_id, name, o.score))?;
-                for r in &o.reasons {
-                    print_out(&format!("    {r}\n"))?;
+                for r in &o.because {
+                    print_out(&format!("    {}\n", r.text(lang())))?;
                 }
             }
             if let Some(v) = &verdict {
@@ -227,14 +237,15 @@ pub fn candidates(db: &Path, trainee_id: &str, units: &[String], format: Format)
             for c in &list {
                 if c.feasible {
                     text.push_str(&format!("{}  score {:.2}\n", c.practice_id, c.score));
-                    for r in &c.reasons {
-                        text.push_str(&format!("    {r}\n"));
+                    for r in &c.because {
+                        text.push_str(&format!("    {}\n", r.text(lang())));
                     }
                 } else {
                     let rules: Vec<&str> = c.violations.iter().map(|v| v.rule.id()).collect();
-                    text.push_str(&format!("{}  breaks {}\n", c.practice_id, rules.join(", ")));
+                    let breaks = lang().t("bryder", "breaks");
+                    text.push_str(&format!("{}  {breaks} {}\n", c.practice_id, rules.join(", ")));
                     for v in &c.violations {
-                        text.push_str(&format!("    {}\n", v.message));
+                        text.push_str(&format!("    {}\n", v.text(lang())));
                     }
                 }
             }

@@ -15,6 +15,7 @@ use crate::domain::dates::{Period, YearMonth, parse_date};
 use crate::domain::model::{Rule, Setting, TraineeType};
 use crate::domain::money::Money;
 use crate::ops;
+use crate::report::format::Lang;
 use crate::store::csv::{CsvError, ImportFiles, export_all};
 use crate::store::outfile::print_out;
 use crate::store::{LogFilter, Store, StoreError, Who};
@@ -69,7 +70,9 @@ impl From<StoreError> for Failure {
             | StoreError::Damaged { .. }
             | StoreError::HeldBy { .. }
             | StoreError::ReadOnly(_) => Failure::BadInput(e.to_string()),
-            StoreError::Command(CommandError::Refused(_)) => Failure::Refused(e.to_string()),
+            StoreError::Command(CommandError::Refused(v)) => {
+                Failure::Refused(crate::report::reasons::violation_lines(&v, lang()))
+            }
             StoreError::Command(CommandError::Invalid(_)) | StoreError::Undo(_) => Failure::BadInput(e.to_string()),
             StoreError::Conflict(_) => Failure::Conflict(e.to_string()),
             other => Failure::Unexpected(other.into()),
@@ -122,6 +125,42 @@ pub type CliResult = Result<(), Failure>;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Cmd>,
+    /// The language of text messages and reasons: da or en. Default: Danish when LC_ALL,
+    /// LC_MESSAGES or LANG names a Danish locale (da_DK…), else English. JSON keys, CSV and exit
+    /// codes are the same in both.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// `--lang`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Da,
+    En,
+}
+
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language `--lang` asks for, else the one the locale variables ask for.
+pub fn choose_lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Da) => Lang::Danish,
+        Some(LangArg::En) => Lang::English,
+        None => {
+            let var = |k: &str| std::env::var(k).ok();
+            Lang::from_env_values(var("LC_ALL").as_deref(), var("LC_MESSAGES").as_deref(), var("LANG").as_deref())
+        }
+    }
+}
+
+/// Sets the language of this run's messages (once, from `main`).
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// The language of this run's messages: as set by `main`, else from the locale.
+pub fn lang() -> Lang {
+    *LANG.get_or_init(|| choose_lang(None))
 }
 
 /// Output formats of the engine commands.
@@ -539,7 +578,7 @@ pub fn exit_code_of(result: CliResult) -> i32 {
     match result {
         Ok(()) => EXIT_OK,
         Err(f) => {
-            eprintln!("error: {f}");
+            eprintln!("{}: {f}", lang().t("fejl", "error"));
             f.code()
         }
     }
@@ -548,6 +587,19 @@ pub fn exit_code_of(result: CliResult) -> i32 {
 /// The desktop program's result as the process exit code.
 pub fn exit_code(result: anyhow::Result<()>) -> i32 {
     exit_code_of(result.map_err(Failure::Unexpected))
+}
+
+/// What an undo or redo took back or brought back, in the run's language (the stored summary in
+/// English, as before).
+fn step_text(store: &Store, s: &crate::store::Step) -> String {
+    if lang() == Lang::English {
+        return s.summary.clone();
+    }
+    store
+        .audit_commands(&[s.id])
+        .ok()
+        .and_then(|c| c.get(&s.id).and_then(|c| crate::report::reasons::command_text(c, lang())))
+        .unwrap_or_else(|| s.summary.clone())
 }
 
 /// Runs one command.
@@ -620,25 +672,53 @@ pub fn run(cmd: Cmd) -> CliResult {
                 eprintln!("note: --override {r} was not needed; no such rule is broken");
             }
             let p = &done.placement;
-            print_out(&format!("placed {} at {} from {} to {}\n", p.trainee_id, p.practice_id, p.start, p.end))?;
+            print_out(&match lang() {
+                Lang::Danish => format!(
+                    "placerede {} hos {} fra {} til {}\n",
+                    p.trainee_id,
+                    p.practice_id,
+                    crate::report::format::date(p.start),
+                    crate::report::format::date(p.end)
+                ),
+                Lang::English => {
+                    format!("placed {} at {} from {} to {}\n", p.trainee_id, p.practice_id, p.start, p.end)
+                }
+            })?;
             Ok(())
         }
         Cmd::Unplace { db, trainee_id } => {
             let mut store = open_store(&db)?;
             let p = ops::unplace(&mut store, &trainee_id)?;
-            print_out(&format!("unplaced {} from {}\n", p.trainee_id, p.practice_id))?;
+            print_out(&match lang() {
+                Lang::Danish => format!("fjernede {} fra {}\n", p.trainee_id, p.practice_id),
+                Lang::English => format!("unplaced {} from {}\n", p.trainee_id, p.practice_id),
+            })?;
             Ok(())
         }
         Cmd::Undo { db, all_users } => {
             let mut store = open_store(&db)?;
             let s = store.undo(if all_users { Who::Anyone } else { Who::Me })?;
-            print_out(&format!("undone: {} (#{} by {})\n", s.summary, s.id, s.user))?;
+            let what = step_text(&store, &s);
+            print_out(&format!(
+                "{}: {what} (#{} {} {})\n",
+                lang().t("fortrudt", "undone"),
+                s.id,
+                lang().t("af", "by"),
+                s.user
+            ))?;
             Ok(())
         }
         Cmd::Redo { db, all_users } => {
             let mut store = open_store(&db)?;
             let s = store.redo(if all_users { Who::Anyone } else { Who::Me })?;
-            print_out(&format!("redone: {} (#{} by {})\n", s.summary, s.id, s.user))?;
+            let what = step_text(&store, &s);
+            print_out(&format!(
+                "{}: {what} (#{} {} {})\n",
+                lang().t("gentaget", "redone"),
+                s.id,
+                lang().t("af", "by"),
+                s.user
+            ))?;
             Ok(())
         }
         Cmd::Log { db, trainee, practice, user, limit, format } => {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::model::{Dataset, Trainee, TraineeType};
+use super::reasons::Because;
 use super::rules::{RuleContext, Violation};
 use super::score::ScoreContext;
 
@@ -57,6 +58,9 @@ pub struct Candidate {
     pub score: f64,
     pub violations: Vec<Violation>,
     pub reasons: Vec<String>,
+    /// The score's reasons as figures, to be worded in the user's language (`Because::text`).
+    #[serde(skip)]
+    pub because: Vec<Because>,
 }
 
 /// Every practice of the region for `trainee_id` over the trainee's period: feasible ones first,
@@ -72,13 +76,13 @@ pub fn candidates(data: &Dataset, trainee: &Trainee, today: NaiveDate) -> Vec<Ca
             // Moving a placed trainee: their own placement does not count against them.
             let violations = rules.check(trainee, p, period, Some(&trainee.id));
             let feasible = violations.is_empty();
-            let (score, reasons) = if feasible {
+            let (score, reasons, because) = if feasible {
                 let s = scores.score(trainee, p, period);
-                ((s.total * 100.0).round() / 100.0, s.reasons())
+                ((s.total * 100.0).round() / 100.0, s.reasons(), s.becauses())
             } else {
-                (0.0, Vec::new())
+                (0.0, Vec::new(), Vec::new())
             };
-            Candidate { practice_id: p.id.clone(), feasible, score, violations, reasons }
+            Candidate { practice_id: p.id.clone(), feasible, score, violations, reasons, because }
         })
         .collect();
     out.sort_by(|a, b| {

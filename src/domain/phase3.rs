@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::dates;
 use super::model::{Dataset, Practice, Trainee, TraineeType};
+use super::reasons::Because;
 use super::rules::{EngineError, RuleContext};
 use super::score::{ScoreContext, danish_number};
 use super::suggest::count_refusals;
@@ -19,6 +20,9 @@ pub struct Phase3Option {
     pub practice_id: String,
     pub score: f64,
     pub reasons: Vec<String>,
+    /// The score's reasons as figures, to be worded in the user's language (`Because::text`).
+    #[serde(skip)]
+    pub because: Vec<Because>,
 }
 
 /// The options, best first (CONTRACT.md `phase3-options --format json`).
@@ -114,7 +118,12 @@ pub fn phase3_options(data: &Dataset, trainee_id: &str, today: NaiveDate) -> Res
         .iter()
         .map(|(p, _)| {
             let s = scorer.score(t, p, t.period());
-            Phase3Option { practice_id: p.id.clone(), score: (s.total * 100.0).round() / 100.0, reasons: s.reasons() }
+            Phase3Option {
+                practice_id: p.id.clone(),
+                score: (s.total * 100.0).round() / 100.0,
+                reasons: s.reasons(),
+                because: s.becauses(),
+            }
         })
         .collect::<Vec<_>>();
     let why_fewer = (options.len() < OPTIONS).then(|| {

@@ -6,14 +6,15 @@
 //! Tentative placements (a suggested round not yet stored) are added with `RuleContext::add`.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::dates::{self, Period};
+use super::dates::Period;
+use super::lang::Lang;
 use super::model::{Dataset, Placement, Practice, Rule, Trainee, TraineeType};
+use super::reasons::Breach;
 use super::region::District;
 
 /// A fast hasher for the index's short keys (ids and names of the dataset itself, so no
@@ -56,11 +57,26 @@ pub enum EngineError {
     NotPhase3 { id: String, kind: TraineeType },
 }
 
-/// One broken hard rule, with a sentence a coordinator understands that starts with the rule id.
+/// One broken hard rule: the rule, its figures (`breach`), and in `message` the English sentence
+/// the command line and the JSON show, starting with the rule id. `text(lang)` words it in the
+/// user's language (`domain::reasons`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub rule: Rule,
     pub message: String,
+    #[serde(skip)]
+    pub breach: Breach,
+}
+
+impl Violation {
+    pub fn new(rule: Rule, breach: Breach) -> Violation {
+        Violation { rule, message: breach.text(Lang::English), breach }
+    }
+
+    /// The sentence in `lang`, starting with the rule id (once).
+    pub fn text(&self, lang: Lang) -> String {
+        self.breach.text(lang)
+    }
 }
 
 /// A broken hard rule among the stored placements (`check`, CONTRACT.md).
@@ -70,6 +86,15 @@ pub struct StoredViolation {
     pub practice_id: String,
     pub rule: Rule,
     pub message: String,
+    #[serde(skip)]
+    pub breach: Breach,
+}
+
+impl StoredViolation {
+    /// The sentence in `lang`, starting with the rule id (once).
+    pub fn text(&self, lang: Lang) -> String {
+        self.breach.text(lang)
+    }
 }
 
 /// A placement as the rules see it: stored or tentative.
@@ -101,15 +126,6 @@ impl Skip<'_> {
             Skip::Trainee(t) => b.trainee_id == *t,
             Skip::Booking(i) => *i == id,
         }
-    }
-}
-
-/// A date shown the Danish way (DD-MM-YYYY), formatted only when a message is wanted.
-struct Dk(NaiveDate);
-
-impl fmt::Display for Dk {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&dates::danish(self.0))
     }
 }
 
@@ -472,9 +488,7 @@ impl<'a> RuleContext<'a> {
     ) -> Vec<Violation> {
         let skip = ignore_trainee.map_or(Skip::Nothing, Skip::Trainee);
         let mut out = Vec::new();
-        self.evaluate(trainee, practice, period, skip, &mut |rule, args| {
-            out.push(Violation { rule, message: args.to_string() })
-        });
+        self.evaluate(trainee, practice, period, skip, &mut |rule, because| out.push(Violation::new(rule, because())));
         out
     }
 
@@ -636,15 +650,15 @@ impl<'a> RuleContext<'a> {
         Load { peak: u32::try_from(peak).unwrap_or(0), first_full }
     }
 
-    /// Runs every rule, calling `report` once per finding. Messages are `fmt::Arguments` so the fast
-    /// paths never format them.
+    /// Runs every rule, calling `report` once per finding with the rule and a way to build its
+    /// `Breach`, so the fast paths never build or word one.
     fn evaluate(
         &self,
         t: &Trainee,
         p: &Practice,
         period: Period,
         skip: Skip<'_>,
-        report: &mut dyn FnMut(Rule, fmt::Arguments<'_>),
+        report: &mut dyn FnMut(Rule, &dyn Fn() -> Breach),
     ) {
         let settings = &self.data.settings;
         let pi = self.practice_ix.get(p.id.as_str()).copied().filter(|&i| self.data.practices[i].id == p.id);
@@ -656,50 +670,38 @@ impl<'a> RuleContext<'a> {
 
         // H1, H2: personal ties.
         if t.own_gp.as_deref().is_some_and(|g| g == p.id) {
-            report(Rule::H1, format_args!("H1: {} is the own GP practice of {}.", p.name, t.name));
+            report(Rule::H1, &|| Breach::OwnGp { practice: p.name.clone(), trainee: t.name.clone() });
         }
         if t.family_practices.contains(&p.id) {
-            report(Rule::H2, format_args!("H2: a family member of {} works in {}.", t.name, p.name));
+            report(Rule::H2, &|| Breach::Family { trainee: t.name.clone(), practice: p.name.clone() });
         }
 
         // H3, H4, H5: geography.
         match t.kind {
-            TraineeType::Kbu | TraineeType::Intro => {
-                let how = if t.kind == TraineeType::Kbu { "chose" } else { "was assigned" };
-                match t.municipality.as_deref() {
-                    None => report(
-                        Rule::H3,
-                        format_args!("H3: {} has no municipality on record, so no practice can be checked.", t.name),
-                    ),
-                    Some(wanted) => {
-                        let wanted_ix = self.municipality_index(wanted);
-                        let same = match (wanted_ix, p_muni) {
-                            (Some(a), Some(b)) => a == b,
-                            _ => same_name(wanted, &p.municipality),
-                        };
-                        if !same {
-                            let wanted_name = wanted_ix.map_or(wanted, |m| self.muni_name(m));
-                            report(
-                                Rule::H3,
-                                format_args!(
-                                    "H3: {} lies in {}, but {} {} {}.",
-                                    p.name, p_muni_name, t.name, how, wanted_name
-                                ),
-                            );
-                        }
+            TraineeType::Kbu | TraineeType::Intro => match t.municipality.as_deref() {
+                None => report(Rule::H3, &|| Breach::NoMunicipality { trainee: t.name.clone() }),
+                Some(wanted) => {
+                    let wanted_ix = self.municipality_index(wanted);
+                    let same = match (wanted_ix, p_muni) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => same_name(wanted, &p.municipality),
+                    };
+                    if !same {
+                        let wanted_name = wanted_ix.map_or(wanted, |m| self.muni_name(m));
+                        report(Rule::H3, &|| Breach::OtherMunicipality {
+                            practice: p.name.clone(),
+                            municipality: p_muni_name.to_string(),
+                            trainee: t.name.clone(),
+                            assigned: t.kind == TraineeType::Intro,
+                            wanted: wanted_name.to_string(),
+                        });
                     }
                 }
-            }
+            },
             TraineeType::Phase1 | TraineeType::Phase2 | TraineeType::Phase3 => {
                 let rule = if t.kind == TraineeType::Phase3 { Rule::H5 } else { Rule::H4 };
                 match t.hospital_unit.as_deref() {
-                    None => report(
-                        rule,
-                        format_args!(
-                            "{rule}: {} has no hospital unit on record, so the course's catchment is unknown.",
-                            t.name
-                        ),
-                    ),
+                    None => report(rule, &|| Breach::NoHospitalUnit { rule, trainee: t.name.clone() }),
                     Some(unit) => {
                         let muni = p_muni.map(|m| &self.data.region.municipalities[m]);
                         let in_catchment = p_muni.is_some_and(|m| self.in_catchment(m, unit));
@@ -707,25 +709,22 @@ impl<'a> RuleContext<'a> {
                         let district_differs = rule == Rule::H5
                             && matches!((muni.map(|m| m.district), unit_district), (Some(a), Some(b)) if a != b);
                         if district_differs {
-                            let pd = muni.map_or("?", |m| m.district.danish());
-                            let ud = unit_district.map_or("?", |d| d.danish());
-                            report(
-                                rule,
-                                format_args!(
-                                    "H5: {} lies in {} in district {pd}, but the course of {} is anchored at {unit} in \
-                                     district {ud}.",
-                                    p.name, p_muni_name, t.name
-                                ),
-                            );
+                            report(rule, &|| Breach::OtherDistrict {
+                                practice: p.name.clone(),
+                                municipality: p_muni_name.to_string(),
+                                district: muni.map(|m| m.district),
+                                trainee: t.name.clone(),
+                                unit: unit.to_string(),
+                                unit_district,
+                            });
                         } else if !in_catchment {
-                            report(
+                            report(rule, &|| Breach::OutsideCatchment {
                                 rule,
-                                format_args!(
-                                    "{rule}: {} lies in {}, outside the catchment of {unit}, where the course of {} is \
-                                     anchored.",
-                                    p.name, p_muni_name, t.name
-                                ),
-                            );
+                                practice: p.name.clone(),
+                                municipality: p_muni_name.to_string(),
+                                unit: unit.to_string(),
+                                trainee: t.name.clone(),
+                            });
                         }
                     }
                 }
@@ -745,22 +744,14 @@ impl<'a> RuleContext<'a> {
                 }
                 let overlap = b.period.overlap_days(&period);
                 if overlap > allowed {
-                    let dispensation = if p.large {
-                        " The practice is marked large: override H6 with a reason to record a dispensation."
-                    } else {
-                        " It may be overridden with a reason; the practice is not marked large, so that is not a \
-                         dispensation."
-                    };
-                    report(
-                        Rule::H6,
-                        format_args!(
-                            "H6: {} already has a phase-3 doctor from {} to {}; the overlap is {overlap} days, more \
-                             than the allowed {allowed}.{dispensation}",
-                            p.name,
-                            Dk(b.period.start),
-                            Dk(b.period.end),
-                        ),
-                    );
+                    report(Rule::H6, &|| Breach::Phase3Overlap {
+                        practice: p.name.clone(),
+                        from: b.period.start,
+                        to: b.period.end,
+                        overlap,
+                        allowed,
+                        large: p.large,
+                    });
                 }
             }
         }
@@ -768,15 +759,7 @@ impl<'a> RuleContext<'a> {
         // H7: pauses.
         if let Some(pi) = pi {
             for pause in self.pauses[pi].iter().filter(|x| x.overlaps(&period)) {
-                report(
-                    Rule::H7,
-                    format_args!(
-                        "H7: {} asked for a pause from {} to {} and receives nobody in that period.",
-                        p.name,
-                        Dk(pause.start),
-                        Dk(pause.end)
-                    ),
-                );
+                report(Rule::H7, &|| Breach::Paused { practice: p.name.clone(), from: pause.start, to: pause.end });
             }
         }
 
@@ -786,40 +769,31 @@ impl<'a> RuleContext<'a> {
         {
             let cap = p.effective_capacity(settings.capacity_per_tutor);
             if self.peak_load(pi, period, skip) >= cap {
-                let load = self.sweep(pi, period, cap, skip);
-                let stretch = load.first_full.unwrap_or(period);
-                let noun = if cap == 1 { "trainee" } else { "trainees" };
-                report(
-                    Rule::H8,
-                    format_args!(
-                        "H8: {} takes at most {cap} {noun} at a time, and from {} to {} it already holds {}.",
-                        p.name,
-                        Dk(stretch.start),
-                        Dk(stretch.end),
-                        load.peak
-                    ),
-                );
+                report(Rule::H8, &|| {
+                    let load = self.sweep(pi, period, cap, skip);
+                    let stretch = load.first_full.unwrap_or(period);
+                    Breach::Full {
+                        practice: p.name.clone(),
+                        capacity: cap,
+                        from: stretch.start,
+                        to: stretch.end,
+                        peak: load.peak,
+                    }
+                });
             }
         }
 
         // H9: one placement at a time, inside the trainee's period, with valid dates.
         if !period.is_valid() {
-            report(
-                Rule::H9,
-                format_args!("H9: the period starts {} after it ends {}.", Dk(period.start), Dk(period.end)),
-            );
+            report(Rule::H9, &|| Breach::StartsAfterEnd { from: period.start, to: period.end });
         } else if !t.period().contains_period(&period) {
-            report(
-                Rule::H9,
-                format_args!(
-                    "H9: the period {} to {} lies outside the period of {}, {} to {}.",
-                    Dk(period.start),
-                    Dk(period.end),
-                    t.name,
-                    Dk(t.start),
-                    Dk(t.end)
-                ),
-            );
+            report(Rule::H9, &|| Breach::OutsideTraineePeriod {
+                from: period.start,
+                to: period.end,
+                trainee: t.name.clone(),
+                own_from: t.start,
+                own_to: t.end,
+            });
         }
         if let Some(ids) = self.by_trainee.get(&t.id) {
             for &id in ids {
@@ -827,16 +801,15 @@ impl<'a> RuleContext<'a> {
                 if skip.skips(id, b) {
                     continue;
                 }
-                let at = b.practice.map_or(b.practice_id.as_str(), |i| self.data.practices[i].name.as_str());
-                report(
-                    Rule::H9,
-                    format_args!(
-                        "H9: {} already holds a placement at {at} from {} to {}; unplace it first.",
-                        t.name,
-                        Dk(b.period.start),
-                        Dk(b.period.end)
-                    ),
-                );
+                report(Rule::H9, &|| {
+                    let at = b.practice.map_or(b.practice_id.as_str(), |i| self.data.practices[i].name.as_str());
+                    Breach::AlreadyPlaced {
+                        trainee: t.name.clone(),
+                        at: at.to_string(),
+                        from: b.period.start,
+                        to: b.period.end,
+                    }
+                });
             }
         }
     }
@@ -850,30 +823,25 @@ pub fn check_all(data: &Dataset) -> Vec<StoredViolation> {
     let ctx = RuleContext::new(data);
     let mut out = Vec::new();
     for (i, placement) in data.placements.iter().enumerate() {
-        let stored = |rule: Rule, message: String| StoredViolation {
+        let stored = |breach: Breach| StoredViolation {
             trainee_id: placement.trainee_id.clone(),
             practice_id: placement.practice_id.clone(),
-            rule,
-            message,
+            rule: breach.rule(),
+            message: breach.text(Lang::English),
+            breach,
         };
         let trainee = ctx.trainee(&placement.trainee_id);
         let practice = ctx.practice(&placement.practice_id);
         if trainee.is_none() {
-            out.push(stored(
-                Rule::H9,
-                format!("H9: the placement names trainee '{}', who is not in the register.", placement.trainee_id),
-            ));
+            out.push(stored(Breach::UnknownTrainee { id: placement.trainee_id.clone() }));
         }
         if practice.is_none() {
-            out.push(stored(
-                Rule::H9,
-                format!("H9: the placement names practice '{}', which is not in the register.", placement.practice_id),
-            ));
+            out.push(stored(Breach::UnknownPractice { id: placement.practice_id.clone() }));
         }
         let (Some(t), Some(p)) = (trainee, practice) else { continue };
-        ctx.evaluate(t, p, placement.period(), Skip::Booking(i), &mut |rule, args| {
+        ctx.evaluate(t, p, placement.period(), Skip::Booking(i), &mut |rule, because| {
             if rule == Rule::H9 || !placement.overrides.contains(&rule) {
-                out.push(stored(rule, args.to_string()));
+                out.push(stored(because()));
             }
         });
     }
@@ -1137,7 +1105,10 @@ mod tests {
     fn phase3_outside_the_district_names_both_districts() {
         let v = check(&placed_example(), "EX-F3B", "EX-P1");
         assert_eq!(rules_of(&v), vec![Rule::H5]);
-        assert!(v[0].message.contains("district Øst") && v[0].message.contains("district Midt"), "{}", v[0].message);
+        assert!(v[0].message.contains("district East") && v[0].message.contains("district Middle"), "{}", v[0].message);
+        let danish = v[0].text(Lang::Danish);
+        assert!(danish.contains("distrikt Øst") && danish.contains("distrikt Midt"), "{danish}");
+        assert!(danish.starts_with("H5: ") && !danish.contains("H5: H5"), "{danish}");
     }
 
     #[test]

@@ -18,7 +18,9 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
 use super::dates::{self, Period};
+use super::lang::Lang;
 use super::model::{Dataset, Practice, Trainee, TraineeType};
+use super::reasons::Because;
 use super::room;
 use super::rules::{FastMap, RuleContext};
 
@@ -35,7 +37,18 @@ pub struct ScorePart {
     pub value: f64,
     /// weight × value
     pub points: f64,
+    /// The English sentence (CLI, JSON), starting with the principle id.
     pub reason: String,
+    /// The principle's figures; `because.text(lang)` words them in the user's language.
+    #[serde(skip)]
+    pub because: Because,
+}
+
+impl ScorePart {
+    /// The reason in `lang`, starting with the principle id (once).
+    pub fn text(&self, lang: Lang) -> String {
+        self.because.text(lang)
+    }
 }
 
 /// A candidate's score: the sum of its parts.
@@ -50,6 +63,11 @@ impl Score {
     pub fn reasons(&self) -> Vec<String> {
         self.parts.iter().map(|p| p.reason.clone()).collect()
     }
+
+    /// The parts' figures in principle order, to be worded in the user's language.
+    pub fn becauses(&self) -> Vec<Because> {
+        self.parts.iter().map(|p| p.because.clone()).collect()
+    }
 }
 
 /// Builds a score; reasons are only written when `explain` is set (the optimizer's fast path skips them).
@@ -59,12 +77,15 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, principle: &'static str, weight: f64, value: f64, reason: impl FnOnce() -> String) {
+    fn push(&mut self, principle: &'static str, weight: f64, value: f64, because: impl FnOnce() -> Because) {
         let value = value.clamp(-1.0, 1.0);
         let points = weight * value;
         self.score.total += points;
         if self.explain {
-            self.score.parts.push(ScorePart { principle, weight, value, points, reason: reason() });
+            let because = because();
+            debug_assert_eq!(because.principle(), principle);
+            let reason = because.text(Lang::English);
+            self.score.parts.push(ScorePart { principle, weight, value, points, reason, because });
         }
     }
 }
@@ -202,11 +223,8 @@ impl<'a> ScoreContext<'a> {
         self.rules.practice_index(practice_id).map_or(0.0, |i| self.history[i].months_per_tutor)
     }
 
-    fn since(&self) -> String {
-        match self.data.settings.lookback_years {
-            1 => "over the last year".to_string(),
-            n => format!("over the last {n} years"),
-        }
+    fn years(&self) -> u32 {
+        self.data.settings.lookback_years
     }
 
     /// The score of placing `trainee` at `practice` in `period`, with a reason per principle.
@@ -263,37 +281,26 @@ impl<'a> ScoreContext<'a> {
         let mut s = Builder { explain, score: Score { total: 0.0, parts } };
 
         // T1: solo after multi-doctor, and the other way round.
-        let org = |p: &Practice| {
-            if p.is_solo() { "a solo practice".to_string() } else { format!("a practice with {} doctors", p.doctors) }
-        };
         match view.last {
-            None => s.push("T1", w.t1_organisation_variety, 0.0, || "T1: no earlier practice on record.".to_string()),
+            None => s.push("T1", w.t1_organisation_variety, 0.0, || Because::NoHistory { principle: "T1" }),
             Some((last_id, last)) => match last {
-                None => s.push("T1", w.t1_organisation_variety, 0.0, || {
-                    format!("T1: the last practice on record ({last_id}) is not in the register.")
-                }),
+                None => {
+                    s.push("T1", w.t1_organisation_variety, 0.0, || Because::T1LastUnknown { id: last_id.to_string() })
+                }
                 Some(last) => {
                     let other_kind = last.is_solo() != practice.is_solo();
-                    let reason = || {
-                        if other_kind {
-                            format!(
-                                "T1: the last practice, {}, was {}; this one is {}.",
-                                last.name,
-                                org(last),
-                                org(practice)
-                            )
-                        } else {
-                            format!("T1: the last practice, {}, was also {}.", last.name, org(last))
-                        }
-                    };
-                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, reason);
+                    s.push("T1", w.t1_organisation_variety, if other_kind { 1.0 } else { -1.0 }, || Because::T1 {
+                        last: last.name.clone(),
+                        last_doctors: last.doctors,
+                        doctors: practice.doctors,
+                    });
                 }
             },
         }
 
         // T2: urban/rural and burdened variety.
         if earlier.is_empty() {
-            s.push("T2", w.t2_patient_variety, 0.0, || "T2: no earlier practice on record.".to_string());
+            s.push("T2", w.t2_patient_variety, 0.0, || Because::NoHistory { principle: "T2" });
         } else {
             let n = earlier.len();
             let same_setting = earlier.iter().filter(|p| p.setting == practice.setting).count();
@@ -301,113 +308,84 @@ impl<'a> ScoreContext<'a> {
             let same_burden = earlier.iter().filter(|p| p.burdened == practice.burdened).count();
             let novelty = |same: usize| 1.0 - 2.0 * same as f64 / n as f64;
             let value = (novelty(same_setting) + novelty(same_burden)) / 2.0;
-            let this_burden = if practice.burdened { "burdened" } else { "not burdened" };
-            s.push(
-                "T2",
-                w.t2_patient_variety,
-                value,
-                || format!(
-                    "T2: {same_setting} of {n} earlier practices were {} and {burdened} of {n} burdened; this one is {} \
-                     and {this_burden}.",
-                    practice.setting.key(),
-                    practice.setting.key()
-                ),
-            );
+            s.push("T2", w.t2_patient_variety, value, || Because::T2 {
+                same_setting,
+                earlier: n,
+                burdened,
+                setting: practice.setting,
+                this_burdened: practice.burdened,
+            });
         }
 
         // P1: load per tutor.
         let median = self.median_months_per_tutor;
-        s.push("P1", w.p1_load_per_tutor, (median - h.months_per_tutor) / median.max(1.0), || {
-            format!(
-                "P1: {} trainee-months per tutor {} (region median {}).",
-                danish_number(h.months_per_tutor, 1),
-                self.since(),
-                danish_number(median, 1)
-            )
+        s.push("P1", w.p1_load_per_tutor, (median - h.months_per_tutor) / median.max(1.0), || Because::P1 {
+            months_per_tutor: h.months_per_tutor,
+            median,
+            years: self.years(),
         });
 
         // P2: an even mix of the general-medicine types.
         if trainee.kind == TraineeType::Other {
-            s.push("P2", w.p2_type_mix, 0.0, || "P2: other specialties are outside the type mix.".to_string());
+            s.push("P2", w.p2_type_mix, 0.0, || Because::P2Outside);
         } else {
             let total = h.general_months();
             let even = 1.0 / TraineeType::GENERAL.len() as f64;
             if total < 1.0 {
-                s.push("P2", w.p2_type_mix, 1.0, || {
-                    format!("P2: no general-medicine trainee {}; every type is welcome.", self.since())
-                });
+                s.push("P2", w.p2_type_mix, 1.0, || Because::P2None { years: self.years() });
             } else {
                 let share = h.months_by_type[type_index(trainee.kind)] / total;
-                s.push(
-                    "P2",
-                    w.p2_type_mix,
-                    (even - share) / even,
-                    || format!(
-                        "P2: {} made up {} % of the practice's {} general-medicine trainee-months {} (an even mix is {} %).",
-                        trainee.kind.english(),
-                        danish_number(share * 100.0, 0),
-                        danish_number(total, 1),
-                        self.since(),
-                        danish_number(even * 100.0, 0)
-                    ),
-                );
+                s.push("P2", w.p2_type_mix, (even - share) / even, || Because::P2 {
+                    kind: trainee.kind,
+                    share_pct: share * 100.0,
+                    total_months: total,
+                    years: self.years(),
+                    even_pct: even * 100.0,
+                });
             }
         }
 
         // P3: wishes and refusals.
         let wish = pi.and_then(|i| self.wishes[i].iter().find(|(p, k)| *k == trainee.kind && p.overlaps(&period)));
         match wish {
-            Some((p, _)) => s.push("P3", w.p3_wishes, 1.0, || {
-                format!(
-                    "P3: {} wishes a {} trainee from {} to {}.",
-                    practice.name,
-                    trainee.kind.english(),
-                    dates::danish(p.start),
-                    dates::danish(p.end)
-                )
+            Some((p, _)) => s.push("P3", w.p3_wishes, 1.0, || Because::P3Wish {
+                practice: practice.name.clone(),
+                kind: trainee.kind,
+                from: p.start,
+                to: p.end,
             }),
-            None => s.push("P3", w.p3_wishes, 0.0, || {
-                format!("P3: {} has no wish for {} in the period.", practice.name, trainee.kind.english())
+            None => s.push("P3", w.p3_wishes, 0.0, || Because::P3NoWish {
+                practice: practice.name.clone(),
+                kind: trainee.kind,
             }),
         }
         if practice.refuses.contains(&trainee.kind) {
-            s.push("P3", w.p3_wishes * EMPHASIS, -1.0, || {
-                format!("P3: {} refuses {} trainees (flagged).", practice.name, trainee.kind.english())
+            s.push("P3", w.p3_wishes * EMPHASIS, -1.0, || Because::P3Refuses {
+                practice: practice.name.clone(),
+                kind: trainee.kind,
             });
         }
 
         // P4: tutor quality.
         let quality = practice.quality.map(|q| q.clamp(1, 5));
-        s.push("P4", w.p4_tutor_quality, (f64::from(quality.unwrap_or(3)) - 3.0) / 2.0, || match quality {
-            Some(q) => format!("P4: tutor quality {q} of 5."),
-            None => "P4: tutor quality unknown, counted as 3 of 5.".to_string(),
-        });
+        s.push("P4", w.p4_tutor_quality, (f64::from(quality.unwrap_or(3)) - 3.0) / 2.0, || Because::P4 { quality });
 
         // P5: recruitment to threatened areas, above all for phase 3 and intro.
         if pi.map_or_else(|| self.data.is_threatened(practice), |i| self.threatened[i]) {
-            let (value, why) = match trainee.kind {
-                TraineeType::Phase3 | TraineeType::Intro => (1.0, "a placement here helps recruitment most"),
-                _ => (0.5, "a placement here helps recruitment"),
-            };
-            s.push("P5", w.p5_threatened_area, value, || {
-                format!("P5: {} lies in an area threatened by GP shortage; {why}.", practice.name)
+            let most = matches!(trainee.kind, TraineeType::Phase3 | TraineeType::Intro);
+            let value = if most { 1.0 } else { 0.5 };
+            s.push("P5", w.p5_threatened_area, value, || Because::P5Threatened {
+                practice: practice.name.clone(),
+                most,
             });
         } else {
-            s.push("P5", w.p5_threatened_area, 0.0, || {
-                format!("P5: {} does not lie in a threatened area.", practice.name)
-            });
+            s.push("P5", w.p5_threatened_area, 0.0, || Because::P5NotThreatened { practice: practice.name.clone() });
         }
 
         // P6: a practice that seems to run on trainees.
         let longest = h.longest_full_months;
         let value = if longest <= 6.0 { 0.0 } else { -((longest - 6.0) / 18.0).min(1.0) };
-        s.push("P6", w.p6_dependency, value, || {
-            format!(
-                "P6: trainees were at least as many as tutors for {} months in a row at most, {}.",
-                danish_number(longest, 1),
-                self.since()
-            )
-        });
+        s.push("P6", w.p6_dependency, value, || Because::P6 { longest_months: longest, years: self.years() });
 
         // P7: other specialties only where there is room, in the wished area.
         if trainee.kind == TraineeType::Other {
@@ -425,16 +403,15 @@ impl<'a> ScoreContext<'a> {
         if let Some(unit) = trainee.hospital_unit.as_deref() {
             let inside = muni.is_some_and(|m| self.rules.in_catchment(m, unit));
             if !inside {
-                s.push("P7", weight * EMPHASIS, -1.0, || {
-                    format!(
-                        "P7: {} lies in {}, outside the wished catchment of {unit}.",
-                        practice.name, practice.municipality
-                    )
+                s.push("P7", weight * EMPHASIS, -1.0, || Because::P7Outside {
+                    practice: practice.name.clone(),
+                    municipality: practice.municipality.clone(),
+                    unit: unit.to_string(),
                 });
             }
         }
         let Some(m) = muni else {
-            s.push("P7", weight, 0.0, || format!("P7: {} is not a municipality of the region.", practice.municipality));
+            s.push("P7", weight, 0.0, || Because::P7Unknown { municipality: practice.municipality.clone() });
             return;
         };
         let (free, expected) = *self.room_cache.borrow_mut().entry((m, period)).or_insert_with(|| {
@@ -443,18 +420,13 @@ impl<'a> ScoreContext<'a> {
             (free, room::expected_general_among(&self.rules, open, &[m], period))
         });
         let value = if free == 0 { -1.0 } else { -(expected / f64::from(free)).min(1.0) };
-        s.push(
-            "P7",
-            weight,
-            value,
-            || format!(
-                "P7: {} has {free} free slots from {} to {}, and {} KBU or general-medicine trainees are expected there.",
-                self.data.region.municipalities[m].name,
-                dates::danish(period.start),
-                dates::danish(period.end),
-                danish_number(expected, 1)
-            ),
-        );
+        s.push("P7", weight, value, || Because::P7Room {
+            municipality: self.data.region.municipalities[m].name.clone(),
+            free,
+            from: period.start,
+            to: period.end,
+            expected,
+        });
     }
 }
 

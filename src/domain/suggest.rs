@@ -25,6 +25,7 @@ use super::dates;
 use super::model::{Dataset, Placement, Rule, Trainee, TraineeType};
 pub use super::optimizer::Cancelled;
 use super::optimizer::{DEFAULT_MAX_NODES, RoundModel, solve};
+use super::reasons::Because;
 use super::rules::RuleContext;
 use super::score::ScoreContext;
 
@@ -39,6 +40,9 @@ pub struct Proposal {
     /// The score (T1–T2, P1–P7), rounded to 2 decimals.
     pub score: f64,
     pub reasons: Vec<String>,
+    /// The score's reasons as figures, to be worded in the user's language (`Because::text`).
+    #[serde(skip)]
+    pub because: Vec<Because>,
 }
 
 /// A trainee the round could not place, and why.
@@ -186,6 +190,7 @@ pub fn suggest_round(
             end: t.end,
             score: (score.total * 100.0).round() / 100.0,
             reasons: score.reasons(),
+            because: score.becauses(),
         });
     }
     if !progress(1.0) {
@@ -397,6 +402,7 @@ pub fn greedy_baseline(data: &Dataset, only: Option<TraineeType>, today: NaiveDa
             end: t.end,
             score: (score.total * 100.0).round() / 100.0,
             reasons: score.reasons(),
+            because: score.becauses(),
         });
     }
     let objective = RoundModel::build(data, &ctx, &scorer, &open, &mut |_| true)

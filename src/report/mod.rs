@@ -4,5 +4,6 @@
 pub mod fairness;
 pub mod format;
 pub mod log;
+pub mod reasons;
 pub mod settings;
 pub mod statement;

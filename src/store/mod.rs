@@ -694,6 +694,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The commands stored with the given audit rows (rows with none, or one this version cannot
+    /// read, are left out): the desk words them in the user's language.
+    pub fn audit_commands(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Command>> {
+        let mut st = self.conn.prepare_cached("SELECT command FROM audit WHERE id = ?1")?;
+        let mut out = std::collections::HashMap::new();
+        for &id in ids {
+            let json: Option<Option<String>> = st.query_row([id], |r| r.get(0)).optional()?;
+            if let Some(cmd) = json.flatten().and_then(|j| serde_json::from_str::<Command>(&j).ok()) {
+                out.insert(id, cmd);
+            }
+        }
+        Ok(out)
+    }
+
     /// Writes a new file's bulk data (the demo region), and its settings where given, in one
     /// transaction. It is the file's starting point, audited as final: it cannot be undone.
     pub fn seed(&mut self, batch: &Batch, settings: Option<&Settings>) -> Result<BatchReport> {

@@ -564,6 +564,7 @@ fn inspector_ui(
                         // Who overrode, and when (from the log, read once per data change).
                         let entry = state.override_by(&id, pl.reason.as_deref());
                         if let Some((user, at)) = entry {
+                            let at = state.lang.time(&at);
                             ui.weak(format!("{} {user} {at}", state.t("Tilsidesat af", "Overridden by")));
                         }
                     }
@@ -612,7 +613,7 @@ fn override_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
             ui.label(format!("{trainee} → {practice}"));
             ui.label(state.t("Placeringen bryder disse hårde regler:", "The placement breaks these hard rules:"));
             for v in &request.violations {
-                ui.colored_label(ui.visuals().error_fg_color, format!("{}: {}", v.rule, v.message));
+                ui.colored_label(ui.visuals().error_fg_color, v.text(state.lang));
             }
             ui.separator();
             if overridable {
@@ -648,7 +649,7 @@ fn error_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
         .open(&mut open)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(&message);
+            ui.label(crate::report::reasons::input_error(&message, state.lang));
             if ui.button("OK").clicked() {
                 state.error = None;
             }

@@ -297,7 +297,7 @@ impl FairnessPanel {
                 .width(150.0)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.hospital_unit, None, any);
-                    for h in &state.data.region.hospital_units {
+                    for h in crate::report::format::by_name(&state.data.region.hospital_units, |h| &h.name) {
                         ui.selectable_value(&mut self.hospital_unit, Some(h.name.clone()), &h.name);
                     }
                 })
@@ -319,7 +319,7 @@ impl FairnessPanel {
                 .selected_text(self.municipality.clone().unwrap_or_else(|| any.to_string()))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.municipality, None, any);
-                    for m in &state.data.region.municipalities {
+                    for m in crate::report::format::by_name(&state.data.region.municipalities, |m| &m.name) {
                         if self.district.is_none_or(|d| d == m.district)
                             && self.hospital_unit.as_ref().is_none_or(|h| *h == m.hospital_unit)
                         {
@@ -686,7 +686,7 @@ impl FairnessPanel {
 fn compare(key: SortKey, a: &PracticeFairness, b: &PracticeFairness) -> Ordering {
     match key {
         SortKey::Id => a.practice_id.cmp(&b.practice_id),
-        SortKey::Name => a.name.cmp(&b.name),
+        SortKey::Name => crate::report::format::collate(&a.name, &b.name),
         SortKey::Flags => {
             let rank = |p: &PracticeFairness| {
                 // More flags rank higher; then P6, idle and P3 by what each flag asks of a reviewer.
@@ -866,6 +866,7 @@ fn months_per_tutor_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview,
     let median = review.median_months_per_tutor;
     let median_name = format!("{} {}", lang.t("median", "median"), i18n::number(median, 1));
     Plot::new("months_per_tutor")
+        .label_formatter(hover_text)
         .height(height)
         .allow_scroll(false)
         .allow_drag(false)
@@ -876,7 +877,11 @@ fn months_per_tutor_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview,
         ])
         .custom_y_axes(vec![y_axis(lang.t("praksisser", "practices"))])
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(lang.t("praksisser", "practices"), bars).color(kind_colour(TraineeType::Kbu)));
+            plot.bar_chart(
+                BarChart::new(lang.t("praksisser", "practices"), bars)
+                    .color(kind_colour(TraineeType::Kbu))
+                    .element_formatter(Box::new(|bar, _| i18n::number(bar.value, 0))),
+            );
             plot.vline(
                 VLine::new(median_name, median).color(baseline_colour()).style(LineStyle::dashed_dense()).width(2.0),
             );
@@ -916,6 +921,7 @@ fn type_mix_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height:
             }
         });
     Plot::new("type_mix")
+        .label_formatter(hover_text)
         .height(height)
         .include_x(-0.6)
         .include_x(5.6)
@@ -927,7 +933,11 @@ fn type_mix_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height:
         .legend(Legend::default().position(Corner::RightTop))
         .custom_y_axes(vec![y_axis(lang.t("måneder", "months"))])
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(lang.t("måneder", "months"), bars).color(Color32::GRAY));
+            plot.bar_chart(
+                BarChart::new(lang.t("måneder", "months"), bars)
+                    .color(Color32::GRAY)
+                    .element_formatter(Box::new(|bar, _| format!("{}\n{}", bar.name, i18n::number(bar.value, 1)))),
+            );
             plot.hline(
                 HLine::new(lang.t("jævn blanding", "even mix"), general * EVEN_TYPE_SHARE)
                     .color(baseline_colour())
@@ -957,6 +967,17 @@ fn decimals(step: f64) -> usize {
 }
 
 /// An x axis of whole years, each labelled where there is room.
+/// A plot's hover text with Danish numbers ("8.532,5", not "8532.5"): the nearest point's series,
+/// x and y; nothing away from the data.
+fn hover_text(pos: &egui_plot::HoverPosition<'_>) -> Option<String> {
+    match pos {
+        egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => {
+            Some(format!("{plot_name}\n{}: {}", i18n::number(position.x, 0), i18n::number(position.y, 2)))
+        }
+        egui_plot::HoverPosition::Elsewhere { .. } => None,
+    }
+}
+
 fn year_axis(lang: Lang) -> AxisHints<'static> {
     AxisHints::new_x().label(lang.t("år", "year")).label_spacing(32.0..=40.0).formatter(|mark, _| {
         let year = mark.value.round();
@@ -968,6 +989,7 @@ fn gini_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height: f32
     ui.label(RichText::new(lang.t("Gini pr. år (0 = helt jævnt)", "Gini per year (0 = perfectly even)")).strong());
     let points: Vec<[f64; 2]> = review.gini_by_year.iter().map(|(y, g)| [f64::from(*y), *g]).collect();
     Plot::new("gini_by_year")
+        .label_formatter(hover_text)
         .height(height)
         .allow_scroll(false)
         .allow_drag(false)
@@ -993,6 +1015,7 @@ fn threatened_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, heigh
     let max_share = points.iter().map(|p| p[1]).fold(0.0, f64::max);
     let share_name = lang.t("andel af månederne", "share of the months");
     Plot::new("threatened_by_year")
+        .label_formatter(hover_text)
         .height(height)
         .allow_scroll(false)
         .allow_drag(false)

@@ -40,11 +40,9 @@ pub fn notice(lang: Lang, warning: &OpenWarning) -> Option<String> {
     })
 }
 
-/// "kirsten på pc-17 (proces 4242, siden 02-11-2026 08:15)".
+/// "kirsten på pc-17 (proces 4242, siden 2. nov. 2026 kl. 08.15)".
 pub fn holder_text(lang: Lang, l: &LockInfo) -> String {
-    let since = chrono::NaiveDateTime::parse_from_str(l.started.get(..19).unwrap_or(&l.started), "%Y-%m-%dT%H:%M:%S")
-        .map(|t| format!("{} {}", i18n::date(t.date()), t.format("%H:%M")))
-        .unwrap_or_else(|_| l.started.clone());
+    let since = lang.time(&l.started);
     match lang {
         Lang::Danish => format!("{} på {} (proces {}, siden {since})", l.os_user, l.host, l.pid),
         Lang::English => format!("{} on {} (process {}, since {since})", l.os_user, l.host, l.pid),
@@ -245,7 +243,7 @@ impl BackupsWindow {
                         ui.label("");
                         ui.end_row();
                         for b in list {
-                            ui.label(&b.made);
+                            ui.label(state.lang.time(&b.made));
                             ui.label(format!("{} kB", i18n::number(b.size_bytes as f64 / 1024.0, 0)));
                             ui.label(format!("#{}", b.audit_id));
                             if ui.button(state.t("Gendan", "Restore")).clicked() {

@@ -14,6 +14,8 @@ pub struct LogWindow {
     pub user: String,
     /// The rows for (data version, filters).
     rows: Option<(u64, [String; 3], Vec<AuditEntry>)>,
+    /// The rows' stored commands, worded in the user's language (`report::reasons::audit_text`).
+    commands: std::collections::HashMap<i64, crate::domain::command::Command>,
 }
 
 impl LogWindow {
@@ -44,7 +46,13 @@ impl LogWindow {
                 };
                 let rows = state.store.as_ref().map(|s| s.log(&filter)).transpose();
                 match rows {
-                    Ok(rows) => self.rows = Some((state.data_version, filters, rows.unwrap_or_default())),
+                    Ok(rows) => {
+                        let rows = rows.unwrap_or_default();
+                        let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
+                        self.commands =
+                            state.store.as_ref().and_then(|s| s.audit_commands(&ids).ok()).unwrap_or_default();
+                        self.rows = Some((state.data_version, filters, rows));
+                    }
                     Err(e) => state.error = Some(e.to_string()),
                 }
             }
@@ -64,9 +72,14 @@ impl LogWindow {
             egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 egui::Grid::new("log_rows").num_columns(4).striped(true).show(ui, |ui| {
                     for e in rows {
-                        ui.label(e.at.get(..16).unwrap_or(&e.at).replace('T', " "));
+                        ui.label(state.lang.time(&e.at));
                         ui.label(&e.os_user);
-                        let mut what = e.summary.clone();
+                        let mut what = crate::report::reasons::audit_text(
+                            &e.action,
+                            &e.summary,
+                            self.commands.get(&e.id),
+                            state.lang,
+                        );
                         if e.state == "undone" {
                             what = format!("{what} ({})", state.t("fortrudt", "undone"));
                         }

@@ -563,7 +563,7 @@ fn tooltip_ui(ui: &mut egui::Ui, state: &AppState, index: usize, practice: &Prac
         } else {
             ui.colored_label(INFEASIBLE, state.t("Ikke mulig:", "Not feasible:"));
             for v in &f.violations {
-                ui.label(format!("{} {}", v.rule, v.message));
+                ui.label(v.text(state.lang));
             }
         }
     }
@@ -627,10 +627,13 @@ fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool
         // Attribution for what is drawn: the boundaries' source and, with tiles, OpenStreetMap.
         let mut sources = Vec::new();
         if !state.boundaries.is_empty() {
-            sources.push("Grænser: Geodatastyrelsen & Danske Kommuner");
+            sources.push(
+                state
+                    .t("Grænser: Geodatastyrelsen & Danske Kommuner", "Boundaries: Geodatastyrelsen & Danske Kommuner"),
+            );
         }
         if osm_tiles {
-            sources.push("Kort: © OpenStreetMap contributors");
+            sources.push(state.t("Kort: © OpenStreetMap-bidragydere", "Map: © OpenStreetMap contributors"));
         }
         if !sources.is_empty() {
             painter.text(

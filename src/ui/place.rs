@@ -10,6 +10,7 @@ use crate::domain::dates::parse_date;
 
 use super::i18n;
 use super::state::AppState;
+use crate::report::reasons;
 
 /// The place form: one trainee, one practice, the dates typed so far.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,14 +61,14 @@ impl PlacePanel {
                 ui.horizontal(|ui| {
                     let button = ui.small_button(state.t("Placér…", "Place…"));
                     if c.feasible {
-                        ui.label(format!("{} · {}", p.name, p.municipality)).on_hover_text(c.reasons.join("\n"));
+                        ui.label(format!("{} · {}", p.name, p.municipality))
+                            .on_hover_text(reasons::because_lines(&c.because, state.lang));
                         ui.weak(i18n::number(c.score, 1));
                     } else {
                         let rules: Vec<&str> = c.violations.iter().map(|v| v.rule.id()).collect();
                         ui.weak(format!("{} · {}", p.name, p.municipality));
-                        ui.colored_label(ui.visuals().warn_fg_color, rules.join(", ")).on_hover_text(
-                            c.violations.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("\n"),
-                        );
+                        ui.colored_label(ui.visuals().warn_fg_color, rules.join(", "))
+                            .on_hover_text(reasons::violation_lines(&c.violations, state.lang));
                     }
                     if button.clicked() {
                         chosen = Some(c.practice_id.clone());
@@ -130,7 +131,7 @@ impl PlacePanel {
                             );
                         } else {
                             for v in &v {
-                                ui.colored_label(ui.visuals().error_fg_color, &v.message);
+                                ui.colored_label(ui.visuals().error_fg_color, v.text(state.lang));
                             }
                         }
                         place = Some((*a, *b));

@@ -52,7 +52,8 @@ impl QueuePanel {
         egui::Grid::new("queue_filters").num_columns(2).show(ui, |ui| {
             let l = ui.label(state.t("Mit område", "My area"));
             let whole = state.t("Hele regionen", "The whole region").to_string();
-            let units: Vec<String> = state.data.region.hospital_units.iter().map(|h| h.name.clone()).collect();
+            let mut units: Vec<String> = state.data.region.hospital_units.iter().map(|h| h.name.clone()).collect();
+            super::i18n::sort_names(&mut units, |s| s);
             let mut area = state.area.clone();
             egui::ComboBox::from_id_salt("queue_area")
                 .selected_text(area.clone().unwrap_or_else(|| whole.clone()))

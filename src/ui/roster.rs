@@ -155,7 +155,7 @@ impl RosterPanel {
                 .selected_text(self.municipality.clone().unwrap_or_else(|| any.to_string()))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.municipality, None, any);
-                    for m in &state.data.region.municipalities {
+                    for m in crate::report::format::by_name(&state.data.region.municipalities, |m| &m.name) {
                         if self.district.is_none_or(|d| d == m.district) {
                             ui.selectable_value(&mut self.municipality, Some(m.name.clone()), &m.name);
                         }
@@ -220,8 +220,10 @@ impl RosterPanel {
             let (pa, pb) = (&practices[a.0], &practices[b.0]);
             let order = match self.sort {
                 SortKey::Id => pa.id.cmp(&pb.id),
-                SortKey::Name => pa.name.cmp(&pb.name),
-                SortKey::Municipality => pa.municipality.cmp(&pb.municipality).then(pa.id.cmp(&pb.id)),
+                SortKey::Name => super::i18n::collate(&pa.name, &pb.name),
+                SortKey::Municipality => {
+                    super::i18n::collate(&pa.municipality, &pb.municipality).then(pa.id.cmp(&pb.id))
+                }
                 SortKey::Tutors => pa.tutors.cmp(&pb.tutors).then(pa.id.cmp(&pb.id)),
                 SortKey::Current => a.1.cmp(&b.1).then(pa.id.cmp(&pb.id)),
             };
@@ -295,9 +297,9 @@ impl RosterPanel {
                     row.col(|ui| {
                         match feasibility {
                             Some(f) if f.is_feasible() => ui.colored_label(Color32::from_rgb(30, 160, 60), &p.name),
-                            Some(f) => ui.colored_label(Color32::from_rgb(200, 40, 40), &p.name).on_hover_text(
-                                f.violations.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("\n"),
-                            ),
+                            Some(f) => ui
+                                .colored_label(Color32::from_rgb(200, 40, 40), &p.name)
+                                .on_hover_text(crate::report::reasons::violation_lines(&f.violations, state.lang)),
                             None => ui.label(&p.name),
                         };
                     });

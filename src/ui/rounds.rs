@@ -119,7 +119,9 @@ impl RoundPanel {
                         i18n::period(p.start, p.end),
                         i18n::number(p.score, 1)
                     );
-                    let r = ui.checkbox(&mut on, text).on_hover_text(p.reasons.join("\n"));
+                    let r = ui
+                        .checkbox(&mut on, text)
+                        .on_hover_text(crate::report::reasons::because_lines(&p.because, state.lang));
                     if r.changed() {
                         if on {
                             ticked.insert(p.trainee_id.clone());
@@ -177,7 +179,7 @@ impl RoundPanel {
                     ui.horizontal(|ui| {
                         if ui
                             .link(format!("{name} ({})", i18n::number(o.score, 1)))
-                            .on_hover_text(o.reasons.join("\n"))
+                            .on_hover_text(crate::report::reasons::because_lines(&o.because, state.lang))
                             .clicked()
                         {
                             // Keep the trainee selected, so the shortlist stays; show the practice.

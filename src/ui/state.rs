@@ -314,7 +314,7 @@ impl AppState {
                 .as_ref()
                 .and_then(|s| s.log(&filter).ok())
                 .and_then(|entries| entries.into_iter().find(|e| e.action == "place" && e.reason.as_deref() == reason))
-                .map(|e| (e.os_user, e.at.get(..16).unwrap_or(&e.at).replace('T', " ")));
+                .map(|e| (e.os_user, e.at));
             self.override_note = Some((self.data_version, trainee_id.to_string(), found));
         }
         self.override_note.as_ref().and_then(|(_, _, f)| f.clone())
@@ -341,7 +341,8 @@ impl AppState {
         let ok = result.is_ok();
         match result {
             Ok(_) => {
-                self.status = format!("{}: {}", self.lang.t("Gemt", "Saved"), cmd.summary());
+                self.status =
+                    format!("{}: {}", self.lang.t("Gemt", "Saved"), crate::report::reasons::command(cmd, self.lang));
             }
             Err(e) => self.error = Some(self.explain(&e)),
         }
@@ -354,8 +355,8 @@ impl AppState {
     fn explain(&self, e: &StoreError) -> String {
         match e {
             StoreError::Command(CommandError::Refused(violations)) => {
-                let rules: Vec<String> = violations.iter().map(|v| v.message.clone()).collect();
-                format!("{}\n{}", self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"), rules.join("\n"))
+                let rules = crate::report::reasons::violation_lines(violations, self.lang);
+                format!("{}\n{rules}", self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"))
             }
             StoreError::Conflict(m) => format!(
                 "{}\n{m}\n{}",
@@ -388,9 +389,14 @@ impl AppState {
         match result {
             Ok(step) => {
                 let verb = if undo { self.lang.t("Fortrudt", "Undone") } else { self.lang.t("Gentaget", "Redone") };
-                self.status = format!("{verb}: {}", step.summary);
+                let what = store
+                    .audit_commands(&[step.id])
+                    .ok()
+                    .and_then(|c| c.get(&step.id).and_then(|c| crate::report::reasons::command_text(c, self.lang)))
+                    .unwrap_or(step.summary);
+                self.status = format!("{verb}: {what}");
             }
-            Err(StoreError::Undo(m)) => self.status = m,
+            Err(StoreError::Undo(m)) => self.status = crate::report::reasons::input_error(&m, self.lang),
             Err(e) => self.error = Some(self.explain(&e)),
         }
         self.sync();

@@ -123,7 +123,7 @@ impl TraineeForm {
                 let none = state.t("(ingen)", "(none)");
                 let mut municipalities: Vec<String> =
                     state.data.region.municipalities.iter().map(|m| m.name.clone()).collect();
-                municipalities.sort();
+                super::i18n::sort_names(&mut municipalities, |s| s);
                 let l = ui.label(state.t("Kommune", "Municipality"));
                 egui::ComboBox::from_id_salt("trainee_form_municipality")
                     .selected_text(self.municipality.clone().unwrap_or_else(|| none.to_string()))
