@@ -642,7 +642,7 @@ pub fn command_text(cmd: &Command, lang: Lang) -> Option<String> {
 /// An audit row as the status bar and the Log show it: its stored command worded in `lang`
 /// (an undo is worded as what it took back), else the stored `summary` (old rows, seeds).
 pub fn audit_text(action: &str, summary: &str, command: Option<&Command>, lang: Lang) -> String {
-    let Some(cmd) = command else { return summary.to_string() };
+    let Some(cmd) = command else { return stored_summary(summary, lang) };
     let worded = match action {
         "undo" => command_text(&cmd.inverse(), lang).map(|s| format!("{}: {s}", lang.t("fortryd", "undo"))),
         "redo" => command_text(cmd, lang).map(|s| format!("{}: {s}", lang.t("gentag", "redo"))),
@@ -655,6 +655,77 @@ pub fn audit_text(action: &str, summary: &str, command: Option<&Command>, lang: 
             }
             s
         }
-        None => summary.to_string(),
+        None => stored_summary(summary, lang),
+    }
+}
+
+/// An audit row with no command (the file's creation, the demo seed, a refused undo), in
+/// `lang`: the stored English summary's known forms, else as stored.
+fn stored_summary(summary: &str, lang: Lang) -> String {
+    if lang == Lang::English {
+        return summary.to_string();
+    }
+    let known = |prefix: &str, danish: &str| summary.strip_prefix(prefix).map(|rest| format!("{danish}{rest}"));
+    if summary == "demo region" {
+        return "demoregion".to_string();
+    }
+    known("new database for ", "ny database for ")
+        .or_else(|| known("could not undo ", "kunne ikke fortryde "))
+        .or_else(|| known("could not redo ", "kunne ikke gentage "))
+        .map(|s| s.replace("; it stays in force", "; den gælder stadig"))
+        .or_else(|| {
+            // "import 3 practices, 2 trainees, 1 placements, 0 pauses"
+            let rest = summary.strip_prefix("import ")?;
+            let n: Vec<&str> = rest.split(", ").filter_map(|p| p.split(' ').next()).collect();
+            let update = if rest.ends_with(" (update)") { " (opdatering)" } else { "" };
+            match n.as_slice() {
+                [a, b, c, d] => Some(format!(
+                    "import: {a} praksisser, {b} uddannelseslæger, {c} placeringer, {d} pauser og ønsker{update}"
+                )),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| summary.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_row_without_a_command_is_worded_from_its_stored_summary() {
+        let da = |s: &str| audit_text("create", s, None, Lang::Danish);
+        assert_eq!(da("new database for Region Midtjylland"), "ny database for Region Midtjylland");
+        assert_eq!(
+            da("import 3 practices, 2 trainees, 1 placements, 0 pauses"),
+            "import: 3 praksisser, 2 uddannelseslæger, 1 placeringer, 0 pauser og ønsker"
+        );
+        assert_eq!(da("demo region"), "demoregion");
+        assert_eq!(da("something from a newer version"), "something from a newer version");
+        assert_eq!(audit_text("create", "new database for X", None, Lang::English), "new database for X");
+    }
+
+    #[test]
+    fn an_undo_row_is_worded_as_what_it_took_back() {
+        let p = super::super::model::Placement {
+            trainee_id: "T1".into(),
+            practice_id: "P1".into(),
+            start: NaiveDate::from_ymd_opt(2027, 2, 1).expect("date"),
+            end: NaiveDate::from_ymd_opt(2027, 7, 31).expect("date"),
+            pinned: false,
+            overrides: vec![Rule::H3],
+            reason: Some("aftalt".into()),
+        };
+        let place = Command::Place { placement: p };
+        // The undo row stores the command it applied: the inverse of the placement.
+        let undo = place.inverse();
+        assert_eq!(
+            audit_text("undo", "undo: place T1 at P1", Some(&undo), Lang::Danish),
+            "fortryd: placér T1 hos P1 fra 01-02-2027 til 31-07-2027 og tilsidesæt H3"
+        );
+        assert_eq!(
+            audit_text("place", "x (H6 dispensation: large practice)", Some(&place), Lang::English),
+            "place T1 at P1 from 01-02-2027 to 31-07-2027 overriding H3 (H6 dispensation: large practice)"
+        );
     }
 }
