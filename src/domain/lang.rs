@@ -184,7 +184,7 @@ pub fn sort_names<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
 }
 
 /// The items in Danish alphabetical order of their names, for a list on show.
-pub fn by_name<'a, T>(items: &'a [T], name: impl Fn(&T) -> &str) -> Vec<&'a T> {
+pub fn by_name<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut v: Vec<&T> = items.iter().collect();
     v.sort_by(|a, b| collate(name(a), name(b)));
     v
