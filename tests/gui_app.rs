@@ -421,7 +421,7 @@ fn a_file_held_by_another_instance_opens_read_only_on_request_and_refuses_a_drop
     // The dialog names who holds the file; nothing is open behind it yet.
     h.get_by_label("Filen er i brug");
     h.get_by_label_contains(&format!("kirsten på {}", tutorfordeling::store::lock::host_name()));
-    h.get_by_label_contains(&format!("proces {holder}, siden 02-11-2026 08:15"));
+    h.get_by_label_contains(&format!("proces {holder}, siden 2. nov. 2026 kl. 08.15"));
     assert!(h.state().state.store.is_none());
     h.get_by_label("Åbn skrivebeskyttet").click();
     h.run_ok();
@@ -493,7 +493,7 @@ fn restoring_a_backup_from_the_file_menu_brings_back_its_data_after_a_confirmati
     h.run_ok();
     h.get_by_label("Gendan fra sikkerhedskopi…").click();
     h.run_ok();
-    h.get_by_label(&backups[0].made);
+    h.get_by_label(&tutorfordeling::report::format::Lang::Danish.time(&backups[0].made));
     h.get_by_label(&format!("#{}", backups[0].audit_id));
     h.get_by_label("Gendan").click();
     h.run_ok();
@@ -804,8 +804,8 @@ fn the_desk_had_no_audit_trail_now_the_log_view_filters_to_one_trainee() {
     h.run_ok();
     set_text(&mut h, "Uddannelseslæge (id)", &placed[0]);
     h.get_by_label("1 poster");
-    h.get_by_label_contains(&format!("place {} at", placed[0]));
-    assert!(h.query_by_label_contains(&format!("place {} at", placed[1])).is_none());
+    h.get_by_label_contains(&format!("placér {} hos", placed[0]));
+    assert!(h.query_by_label_contains(&format!("placér {} hos", placed[1])).is_none());
     h.get_by_label("hr-script");
 }
 

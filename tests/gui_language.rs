@@ -15,7 +15,9 @@ use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
 use tutorfordeling::domain::command::{Command, Diff, Rows};
 use tutorfordeling::domain::lang::Lang;
 use tutorfordeling::domain::model::{Dataset, Pause, Placement, Rule, Setting, Trainee, TraineeType};
-use tutorfordeling::domain::reasons::{Because, Breach, audit_text, command_text};
+use tutorfordeling::domain::reasons::{
+    AreaName, Because, Block, Breach, Refusal, Refusals, Unfit, audit_text, command_text,
+};
 use tutorfordeling::domain::region::District;
 use tutorfordeling::domain::rules::RuleContext;
 use tutorfordeling::store::Store;
@@ -377,6 +379,65 @@ fn every_because() -> Vec<Because> {
     v
 }
 
+fn every_unfit() -> Vec<Unfit> {
+    let (a, b) = (day(2027, 2, 1), day(2027, 7, 31));
+    let all = Refusals(vec![
+        (Refusal::Full, 3),
+        (Refusal::Paused, 1),
+        (Refusal::Phase3, 1),
+        (Refusal::OwnGp, 1),
+        (Refusal::Family, 2),
+        (Refusal::OtherPlacement, 1),
+        (Refusal::Other, 1),
+    ]);
+    let areas = [
+        AreaName::Municipality("Skive".into()),
+        AreaName::NoMunicipality,
+        AreaName::Catchment("Hospitalsenhed Midt".into()),
+        AreaName::Region,
+        AreaName::NoHospitalUnit,
+    ];
+    let names = vec!["Eksempel Læge (T1)".to_string(), "Anna (T2)".to_string(), "Bo (T3)".to_string()];
+    let blocks = vec![
+        Block::Room { practice: "Lægehuset Nord".into() },
+        Block::Phase3 { practice: "Lægehuset Nord".into(), names: names.clone() },
+        Block::Full { practice: "Lægehuset Nord".into(), from: a, names: names[..1].to_vec() },
+    ];
+    let mut v = vec![
+        Unfit::StartsAfterEnd { from: b, to: a },
+        Unfit::NoMunicipality,
+        Unfit::UnknownMunicipality { name: "Gotham".into() },
+        Unfit::NoHospitalUnit,
+        Unfit::UnknownHospitalUnit { name: "Gotham".into() },
+        Unfit::Displaces { trainee: "Eksempel Læge".into(), block: blocks[2].clone() },
+        Unfit::Greedy,
+    ];
+    for area in areas {
+        v.push(Unfit::NoPractice { area: area.clone() });
+        v.push(Unfit::NonePasses { area: area.clone(), from: a, refusals: all.clone() });
+        v.push(Unfit::NonePasses { area: area.clone(), from: a, refusals: Refusals::default() });
+        for ruled_out in [0, 1, 2] {
+            v.push(Unfit::AllFull {
+                area: area.clone(),
+                shown: blocks.clone(),
+                more: ruled_out,
+                ruled_out,
+                refusals: all.clone(),
+            });
+        }
+        v.push(Unfit::FewPhase3 {
+            id: "T1".into(),
+            feasible: 1,
+            candidates: 9,
+            area: area.clone(),
+            from: a,
+            refusals: all.clone(),
+        });
+        v.push(Unfit::NoPhase3Practice { id: "T1".into(), area });
+    }
+    v
+}
+
 fn every_command(data: &Dataset) -> Vec<Command> {
     let t = data.trainees[0].clone();
     let p = data.practices[0].clone();
@@ -428,7 +489,7 @@ fn every_reason_and_every_change_is_worded_in_one_language_with_its_id_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = load(&demo_db(dir.path()));
     let mut names = data_names(&data);
-    names.extend(["Lægehuset Nord".to_string(), "Eksempel Læge".to_string()]);
+    names.extend(["Lægehuset Nord", "Eksempel Læge", "Gotham"].map(String::from));
     let mut bad = Vec::new();
     for lang in [Lang::Danish, Lang::English] {
         let mut texts: Vec<(String, String)> = Vec::new();
@@ -443,6 +504,9 @@ fn every_reason_and_every_change_is_worded_in_one_language_with_its_id_once() {
             let text = b.text(lang);
             assert!(text.starts_with(&format!("{}: ", b.principle())), "{text}");
             texts.push((format!("{b:?}"), text));
+        }
+        for u in every_unfit() {
+            texts.push((format!("{u:?}"), u.text(lang)));
         }
         for c in every_command(&data) {
             let text = command_text(&c, lang).expect("every command is worded");

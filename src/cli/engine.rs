@@ -82,7 +82,10 @@ pub fn suggest(
                 }
             }
             for u in &round.unplaced {
-                print_out(&format!("{} cannot be placed: {}\n", u.trainee_id, u.why))?;
+                print_out(&match lang() {
+                    Lang::Danish => format!("{} kan ikke placeres: {}\n", u.trainee_id, u.unfit.text(lang())),
+                    Lang::English => format!("{} cannot be placed: {}\n", u.trainee_id, u.why),
+                })?;
             }
         }
     }
@@ -104,8 +107,8 @@ pub fn suggest(
 pub fn phase3_options(db: &Path, trainee: &str, agreement: Option<&str>, format: Format) -> CliResult {
     let (_, data) = load(db)?;
     let options = crate::domain::phase3::phase3_options(&data, trainee, today()).map_err(engine_failure)?;
-    if let Some(why) = &options.why_fewer {
-        eprintln!("{why}");
+    if let Some(fewer) = &options.fewer {
+        eprintln!("{}", fewer.text(lang()));
     }
     let verdict = agreement
         .map(|p| crate::domain::phase3::review_agreement(&data, trainee, p, today()))

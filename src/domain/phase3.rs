@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::dates;
+use super::lang::Lang;
 use super::model::{Dataset, Practice, Trainee, TraineeType};
-use super::reasons::Because;
+use super::reasons::{Because, Unfit};
 use super::rules::{EngineError, RuleContext};
 use super::score::{ScoreContext, danish_number};
-use super::suggest::count_refusals;
+use super::suggest::refusals;
 
 /// How many practices a phase-3 trainee is offered (DOMAIN.md §3).
 pub const OPTIONS: usize = 3;
@@ -32,6 +33,9 @@ pub struct Phase3Options {
     /// Why fewer than 3 are offered; for stderr, not part of the JSON.
     #[serde(skip)]
     pub why_fewer: Option<String>,
+    /// `why_fewer` as figures, for the user's language.
+    #[serde(skip)]
+    pub fewer: Option<Unfit>,
 }
 
 /// The verdict on a preliminary agreement (DOMAIN.md §3.1).
@@ -126,22 +130,23 @@ pub fn phase3_options(data: &Dataset, trainee_id: &str, today: NaiveDate) -> Res
             }
         })
         .collect::<Vec<_>>();
-    let why_fewer = (options.len() < OPTIONS).then(|| {
-        let area = ctx.area_name(t);
+    let fewer = (options.len() < OPTIONS).then(|| {
+        let area = ctx.area(t);
         let candidates = ctx.candidate_practices(t);
-        let feasible_count = options.len();
         if candidates.is_empty() {
-            return format!("{}: no tutor practice lies in {area}.", t.id);
+            return Unfit::NoPhase3Practice { id: t.id.clone(), area };
         }
-        let refusals = count_refusals(&ctx, t, &candidates, Some(&t.id));
-        format!(
-            "{}: only {feasible_count} of the {} practices in {area} can take a phase-3 trainee from {}; {refusals}.",
-            t.id,
-            candidates.len(),
-            dates::danish(t.start)
-        )
+        Unfit::FewPhase3 {
+            id: t.id.clone(),
+            feasible: options.len(),
+            candidates: candidates.len(),
+            area,
+            from: t.start,
+            refusals: refusals(&ctx, t, &candidates, Some(&t.id)),
+        }
     });
-    Ok(Phase3Options { options, why_fewer })
+    let why_fewer = fewer.as_ref().map(|f| f.text(Lang::English));
+    Ok(Phase3Options { options, why_fewer, fewer })
 }
 
 /// DOMAIN.md §3.1: approves or rejects a phase-3 trainee's preliminary agreement with a practice under

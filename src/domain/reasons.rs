@@ -505,6 +505,294 @@ impl Because {
     }
 }
 
+/// A trainee's area (§3.3), named: a municipality, or a hospital unit's catchment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AreaName {
+    Municipality(String),
+    NoMunicipality,
+    Catchment(String),
+    Region,
+    NoHospitalUnit,
+}
+
+impl AreaName {
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AreaName::Municipality(m), _) => m.clone(),
+            (AreaName::NoMunicipality, Lang::Danish) => "ingen kommune".into(),
+            (AreaName::NoMunicipality, Lang::English) => "no municipality".into(),
+            (AreaName::Catchment(u), Lang::Danish) => format!("optageområdet for {u}"),
+            (AreaName::Catchment(u), Lang::English) => format!("the catchment of {u}"),
+            (AreaName::Region, Lang::Danish) => "regionen".into(),
+            (AreaName::Region, Lang::English) => "the region".into(),
+            (AreaName::NoHospitalUnit, Lang::Danish) => "ingen hospitalsenhed".into(),
+            (AreaName::NoHospitalUnit, Lang::English) => "no hospital unit".into(),
+        }
+    }
+}
+
+/// Why practices refuse a trainee, each counted once under its most telling rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refusal {
+    /// H8
+    Full,
+    /// H7
+    Paused,
+    /// H6
+    Phase3,
+    /// H1
+    OwnGp,
+    /// H2
+    Family,
+    /// H9
+    OtherPlacement,
+    Other,
+}
+
+/// Practices refusing a trainee, counted by `Refusal`, in the order coordinators read them
+/// ("3 full, 1 paused").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Refusals(pub Vec<(Refusal, usize)>);
+
+impl Refusals {
+    pub fn text(&self, lang: Lang) -> String {
+        if self.0.is_empty() {
+            return lang.t("hver af dem kan stadig tage uddannelseslægen", "each could still take the trainee").into();
+        }
+        let word = |r: Refusal, n: usize| match (lang, r) {
+            (Lang::Danish, Refusal::Full) => format!("{n} {}", if n == 1 { "fuld" } else { "fulde" }),
+            (Lang::Danish, Refusal::Paused) => format!("{n} holder pause"),
+            (Lang::Danish, Refusal::Phase3) => format!("{n} har allerede en fase 3-læge"),
+            (Lang::Danish, Refusal::OwnGp) => format!("{n} er egen læge"),
+            (Lang::Danish, Refusal::Family) => format!("{n} med familiebånd"),
+            (Lang::Danish, Refusal::OtherPlacement) => {
+                format!("{n} i konflikt med en anden placering af uddannelseslægen")
+            }
+            (Lang::Danish, Refusal::Other) => format!("{n} afvist af en anden regel"),
+            (Lang::English, Refusal::Full) => format!("{n} full"),
+            (Lang::English, Refusal::Paused) => format!("{n} paused"),
+            (Lang::English, Refusal::Phase3) if n == 1 => "1 already has a phase-3 doctor".to_string(),
+            (Lang::English, Refusal::Phase3) => format!("{n} already have a phase-3 doctor"),
+            (Lang::English, Refusal::OwnGp) => format!("{n} own GP"),
+            (Lang::English, Refusal::Family) => format!("{n} with family ties"),
+            (Lang::English, Refusal::OtherPlacement) => {
+                format!("{n} in conflict with another placement of the trainee")
+            }
+            (Lang::English, Refusal::Other) => format!("{n} refused by another rule"),
+        };
+        self.0.iter().map(|&(r, n)| word(r, n)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// What keeps an allowed practice from a trainee in a round: who fills it first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// The search stopped before it was proven full.
+    Room { practice: String },
+    /// H6: it takes another phase-3 doctor.
+    Phase3 { practice: String, names: Vec<String> },
+    /// H8: full from a day, with these trainees.
+    Full { practice: String, from: NaiveDate, names: Vec<String> },
+}
+
+/// `A`, `A and B`, `A, B and C` (`og` in Danish).
+fn and_list(items: &[String], lang: Lang) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), lang.t("og", "and")),
+    }
+}
+
+impl Block {
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Block::Room { practice }, Lang::Danish) => format!("{practice} havde stadig plads, da søgningen stoppede"),
+            (Block::Room { practice }, Lang::English) => format!("{practice} still had room when the search stopped"),
+            (Block::Phase3 { practice, names }, Lang::Danish) => {
+                format!("{practice} tager fase 3-lægen {} (H6)", and_list(names, lang))
+            }
+            (Block::Phase3 { practice, names }, Lang::English) => {
+                format!("{practice} takes the phase-3 doctor {} (H6)", and_list(names, lang))
+            }
+            (Block::Full { practice, from, names }, Lang::Danish) => {
+                format!("{practice} er fuld fra {} med {}", d(*from), and_list(names, lang))
+            }
+            (Block::Full { practice, from, names }, Lang::English) => {
+                format!("{practice} is full from {} with {}", d(*from), and_list(names, lang))
+            }
+        }
+    }
+}
+
+/// Why a round leaves a trainee unplaced, or offers fewer phase-3 options, with its figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unfit {
+    /// H9
+    StartsAfterEnd {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// H3
+    NoMunicipality,
+    /// H3
+    UnknownMunicipality {
+        name: String,
+    },
+    NoHospitalUnit,
+    UnknownHospitalUnit {
+        name: String,
+    },
+    NoPractice {
+        area: AreaName,
+    },
+    NonePasses {
+        area: AreaName,
+        from: NaiveDate,
+        refusals: Refusals,
+    },
+    /// P7: an other-specialty trainee would displace a general-medicine one.
+    Displaces {
+        trainee: String,
+        block: Block,
+    },
+    /// Every allowed practice is full on some day; `shown` of them named, `more` not.
+    AllFull {
+        area: AreaName,
+        shown: Vec<Block>,
+        more: usize,
+        ruled_out: usize,
+        refusals: Refusals,
+    },
+    /// The greedy baseline of the benchmark found nothing.
+    Greedy,
+    /// Fewer than three phase-3 options: `feasible` of `candidates` practices.
+    FewPhase3 {
+        id: String,
+        feasible: usize,
+        candidates: usize,
+        area: AreaName,
+        from: NaiveDate,
+        refusals: Refusals,
+    },
+    /// No phase-3 option: no practice in the area.
+    NoPhase3Practice {
+        id: String,
+        area: AreaName,
+    },
+}
+
+impl Unfit {
+    /// The reason in `lang`; in English the sentence the CLI and the JSON have always shown.
+    pub fn text(&self, lang: Lang) -> String {
+        let da = lang == Lang::Danish;
+        match self {
+            Unfit::StartsAfterEnd { from, to } => Breach::StartsAfterEnd { from: *from, to: *to }.text(lang),
+            Unfit::NoMunicipality => lang.t("H3: ingen kommune registreret.", "H3: no municipality on record.").into(),
+            Unfit::UnknownMunicipality { name } => {
+                if da {
+                    format!("H3: {name} er ikke en kommune i regionen.")
+                } else {
+                    format!("H3: {name} is not a municipality of the region.")
+                }
+            }
+            Unfit::NoHospitalUnit => lang
+                .t(
+                    "ingen hospitalsenhed registreret, så optageområdet er ukendt.",
+                    "no hospital unit on record, so the catchment is unknown.",
+                )
+                .into(),
+            Unfit::UnknownHospitalUnit { name } => {
+                if da {
+                    format!("{name} er ikke en hospitalsenhed i regionen.")
+                } else {
+                    format!("{name} is not a hospital unit of the region.")
+                }
+            }
+            Unfit::NoPractice { area } => {
+                let area = area.text(lang);
+                if da {
+                    format!("ingen vejlederpraksis ligger i {area}.")
+                } else {
+                    format!("no tutor practice lies in {area}.")
+                }
+            }
+            Unfit::NonePasses { area, from, refusals } => {
+                let (area, from, refusals) = (area.text(lang), d(*from), refusals.text(lang));
+                if da {
+                    format!("ingen praksis i {area} opfylder de hårde regler fra {from}: {refusals}.")
+                } else {
+                    format!("no practice in {area} passes the hard rules from {from}: {refusals}.")
+                }
+            }
+            Unfit::Displaces { trainee, block } => {
+                let block = block.text(lang);
+                if da {
+                    format!(
+                        "at placere {trainee} ville fortrænge en KBU- eller almenmedicinsk uddannelseslæge, som går \
+                         forud (P7): {block}."
+                    )
+                } else {
+                    format!(
+                        "placing {trainee} would displace a KBU or general-medicine trainee, who come first (P7): \
+                         {block}."
+                    )
+                }
+            }
+            Unfit::AllFull { area, shown, more, ruled_out, refusals } => {
+                let area = area.text(lang);
+                let blocks = shown.iter().map(|b| b.text(lang)).collect::<Vec<_>>().join("; ");
+                let mut text = if da {
+                    format!("alle praksisser i {area}, som reglerne tillader, er fulde på en dag i perioden: {blocks}")
+                } else {
+                    format!("every practice in {area} that the rules allow is full on a day of the period: {blocks}")
+                };
+                if *more > 0 {
+                    text.push_str(&if da { format!("; og {more} mere") } else { format!("; and {more} more") });
+                }
+                if *ruled_out == 0 {
+                    text.push('.');
+                } else {
+                    let refusals = refusals.text(lang);
+                    text.push_str(&match lang {
+                        Lang::Danish => format!(". De øvrige {ruled_out} i {area} er udelukket: {refusals}."),
+                        Lang::English => format!(
+                            ". The other {ruled_out} in {area} {} ruled out: {refusals}.",
+                            if *ruled_out == 1 { "is" } else { "are" }
+                        ),
+                    });
+                }
+                text
+            }
+            Unfit::Greedy => {
+                lang.t("grundlinjen (grådig) fandt ingen praksis", "the greedy baseline found no practice").into()
+            }
+            Unfit::FewPhase3 { id, feasible, candidates, area, from, refusals } => {
+                let (area, from, refusals) = (area.text(lang), d(*from), refusals.text(lang));
+                if da {
+                    format!(
+                        "{id}: kun {feasible} af de {candidates} praksisser i {area} kan tage en fase 3-læge fra \
+                         {from}; {refusals}."
+                    )
+                } else {
+                    format!(
+                        "{id}: only {feasible} of the {candidates} practices in {area} can take a phase-3 trainee \
+                         from {from}; {refusals}."
+                    )
+                }
+            }
+            Unfit::NoPhase3Practice { id, area } => {
+                let area = area.text(lang);
+                if da {
+                    format!("{id}: ingen vejlederpraksis ligger i {area}.")
+                } else {
+                    format!("{id}: no tutor practice lies in {area}.")
+                }
+            }
+        }
+    }
+}
+
 /// The rules' ids joined: `H3, H8`.
 fn rule_ids(rules: &[Rule]) -> String {
     rules.iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")

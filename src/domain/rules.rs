@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::dates::Period;
 use super::lang::Lang;
 use super::model::{Dataset, Placement, Practice, Rule, Trainee, TraineeType};
-use super::reasons::Breach;
+use super::reasons::{AreaName, Breach};
 use super::region::District;
 
 /// A fast hasher for the index's short keys (ids and names of the dataset itself, so no
@@ -457,17 +457,24 @@ impl<'a> RuleContext<'a> {
         }
     }
 
-    /// The trainee's area in words: `Lemvig` or `the catchment of Hospitalsenhed Midt`.
+    /// The trainee's area in English words: `Lemvig` or `the catchment of Hospitalsenhed Midt`.
     pub fn area_name(&self, trainee: &Trainee) -> String {
+        self.area(trainee).text(Lang::English)
+    }
+
+    /// The trainee's area, named (`AreaName::text` words it in the user's language).
+    pub fn area(&self, trainee: &Trainee) -> AreaName {
         match trainee.kind {
             TraineeType::Kbu | TraineeType::Intro => match &trainee.municipality {
-                Some(m) => self.municipality_index(m).map_or_else(|| m.clone(), |i| self.muni_name(i).to_string()),
-                None => "no municipality".to_string(),
+                Some(m) => AreaName::Municipality(
+                    self.municipality_index(m).map_or_else(|| m.clone(), |i| self.muni_name(i).to_string()),
+                ),
+                None => AreaName::NoMunicipality,
             },
             _ => match &trainee.hospital_unit {
-                Some(u) => format!("the catchment of {u}"),
-                None if trainee.kind == TraineeType::Other => "the region".to_string(),
-                None => "no hospital unit".to_string(),
+                Some(u) => AreaName::Catchment(u.clone()),
+                None if trainee.kind == TraineeType::Other => AreaName::Region,
+                None => AreaName::NoHospitalUnit,
             },
         }
     }

@@ -21,11 +21,11 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::dates;
+use super::lang::Lang;
 use super::model::{Dataset, Placement, Rule, Trainee, TraineeType};
 pub use super::optimizer::Cancelled;
 use super::optimizer::{DEFAULT_MAX_NODES, RoundModel, solve};
-use super::reasons::Because;
+use super::reasons::{Because, Block, Refusal, Refusals, Unfit};
 use super::rules::RuleContext;
 use super::score::ScoreContext;
 
@@ -45,11 +45,20 @@ pub struct Proposal {
     pub because: Vec<Because>,
 }
 
-/// A trainee the round could not place, and why.
+/// A trainee the round could not place, and why: in English in `why` (CLI, JSON), and as figures
+/// in `unfit` for the user's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Unplaced {
     pub trainee_id: String,
     pub why: String,
+    #[serde(skip)]
+    pub unfit: Unfit,
+}
+
+impl Unplaced {
+    pub fn new(trainee_id: String, unfit: Unfit) -> Unplaced {
+        Unplaced { trainee_id, why: unfit.text(Lang::English), unfit }
+    }
 }
 
 /// The result of a round, both lists by trainee id.
@@ -162,10 +171,7 @@ pub fn suggest_round(
     for (i, (mt, choice)) in model.trainees.iter().zip(&solution.choice).enumerate() {
         let t = &data.trainees[mt.index];
         let Some(q) = choice else {
-            unplaced.push(Unplaced {
-                trainee_id: t.id.clone(),
-                why: why_unplaced(data, &ctx, &model, &solution.choice, i),
-            });
+            unplaced.push(Unplaced::new(t.id.clone(), why_unplaced(data, &ctx, &model, &solution.choice, i)));
             continue;
         };
         let practice = &data.practices[model.practices[model.pairs[*q as usize].practice as usize].index];
@@ -213,148 +219,105 @@ pub fn model_mps(data: &Dataset, model: &RoundModel) -> String {
     model.to_mps(&|i| data.trainees[i].id.clone(), &|i| data.practices[i].id.clone())
 }
 
-/// A list of names: `A`, `A and B`, `A, B and C`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// Why model trainee `i` is left unplaced by `choice`, for a coordinator.
-fn why_unplaced(data: &Dataset, ctx: &RuleContext<'_>, model: &RoundModel, choice: &[Option<u32>], i: usize) -> String {
+fn why_unplaced(data: &Dataset, ctx: &RuleContext<'_>, model: &RoundModel, choice: &[Option<u32>], i: usize) -> Unfit {
     let t = &data.trainees[model.trainees[i].index];
-    let from = dates::danish(t.start);
     if !t.period().is_valid() {
-        return format!("H9: the period starts {} after it ends {}.", from, dates::danish(t.end));
+        return Unfit::StartsAfterEnd { from: t.start, to: t.end };
     }
-    let area = ctx.area_name(t);
+    let area = ctx.area(t);
     match (t.kind, ctx.trainee_area(t)) {
         (TraineeType::Kbu | TraineeType::Intro, Some(a)) if a.is_empty() => {
             return match &t.municipality {
-                None => "H3: no municipality on record.".to_string(),
-                Some(m) => format!("H3: {m} is not a municipality of the region."),
+                None => Unfit::NoMunicipality,
+                Some(m) => Unfit::UnknownMunicipality { name: m.clone() },
             };
         }
         (_, Some(a)) if a.is_empty() => {
             return match &t.hospital_unit {
-                None => "no hospital unit on record, so the catchment is unknown.".to_string(),
-                Some(u) => format!("{u} is not a hospital unit of the region."),
+                None => Unfit::NoHospitalUnit,
+                Some(u) => Unfit::UnknownHospitalUnit { name: u.clone() },
             };
         }
         _ => {}
     }
     let candidates = ctx.candidate_practices(t);
     if candidates.is_empty() {
-        return format!("no tutor practice lies in {area}.");
+        return Unfit::NoPractice { area };
     }
     let mt = &model.trainees[i];
     if mt.pairs.is_empty() {
-        return format!(
-            "no practice in {area} passes the hard rules from {from}: {}.",
-            count_refusals(ctx, t, &candidates, None)
-        );
+        return Unfit::NonePasses { area, from: t.start, refusals: refusals(ctx, t, &candidates, None) };
     }
     let name = |j: usize| {
         let x = &data.trainees[model.trainees[j].index];
         format!("{} ({})", x.name, x.id)
     };
     // Each allowed practice with what fills it first.
-    let mut full: Vec<String> = Vec::new();
-    let mut displaced: Option<String> = None;
+    let mut full: Vec<Block> = Vec::new();
+    let mut displaced: Option<Block> = None;
     for q in mt.pairs.clone() {
         let mp = model.pairs[q].practice as usize;
         let practice = &data.practices[model.practices[mp].index];
         let blocks = model.blocking(choice, i, mp);
         let Some((limit, by)) = blocks.iter().min_by_key(|(l, _)| (l.day, l.rule)) else {
-            full.push(format!("{} still had room when the search stopped", practice.name));
+            full.push(Block::Room { practice: practice.name.clone() });
             continue;
         };
         let names: Vec<String> = by.iter().map(|&j| name(j)).collect();
-        let text = match limit.rule {
-            Rule::H6 => format!("{} takes the phase-3 doctor {} (H6)", practice.name, and_list(&names)),
-            _ => format!(
-                "{} is full from {} with {}",
-                practice.name,
-                dates::danish(super::optimizer::date(limit.day)),
-                and_list(&names)
-            ),
+        let block = match limit.rule {
+            Rule::H6 => Block::Phase3 { practice: practice.name.clone(), names },
+            _ => Block::Full { practice: practice.name.clone(), from: super::optimizer::date(limit.day), names },
         };
         let general_in_each = blocks.iter().all(|(_, by)| by.iter().any(|&j| model.trainees[j].general));
         if t.kind == TraineeType::Other && general_in_each && displaced.is_none() {
-            displaced = Some(text.clone());
+            displaced = Some(block.clone());
         }
-        full.push(text);
+        full.push(block);
     }
-    if let Some(text) = displaced {
-        return format!(
-            "placing {} would displace a KBU or general-medicine trainee, who come first (P7): {text}.",
-            t.name
-        );
+    if let Some(block) = displaced {
+        return Unfit::Displaces { trainee: t.name.clone(), block };
     }
     let shown = 3;
-    let mut text = format!(
-        "every practice in {area} that the rules allow is full on a day of the period: {}",
-        full[..full.len().min(shown)].join("; ")
-    );
-    if full.len() > shown {
-        text.push_str(&format!("; and {} more", full.len() - shown));
-    }
+    let more = full.len().saturating_sub(shown);
+    full.truncate(shown);
     let ruled_out: Vec<usize> = {
         let allowed: HashSet<usize> =
             mt.pairs.clone().map(|q| model.practices[model.pairs[q].practice as usize].index).collect();
         candidates.iter().copied().filter(|p| !allowed.contains(p)).collect()
     };
-    if ruled_out.is_empty() {
-        text.push('.');
-    } else {
-        text.push_str(&format!(
-            ". The other {} in {area} {} ruled out: {}.",
-            ruled_out.len(),
-            if ruled_out.len() == 1 { "is" } else { "are" },
-            count_refusals(ctx, t, &ruled_out, None)
-        ));
-    }
-    text
+    let refused = if ruled_out.is_empty() { Refusals::default() } else { refusals(ctx, t, &ruled_out, None) };
+    Unfit::AllFull { area, shown: full, more, ruled_out: ruled_out.len(), refusals: refused }
 }
 
-/// Why the practices `candidates` refuse `t`, counted by the main broken rule of each, e.g.
-/// `3 full, 1 paused`.
-pub(crate) fn count_refusals(
+/// Why the practices `candidates` refuse `t`, counted by the main broken rule of each.
+pub(crate) fn refusals(
     ctx: &RuleContext<'_>,
     t: &Trainee,
     candidates: &[usize],
     ignore_trainee: Option<&str>,
-) -> String {
+) -> Refusals {
     // A practice counts once, under its most telling rule.
-    const ORDER: [Rule; 6] = [Rule::H7, Rule::H6, Rule::H8, Rule::H1, Rule::H2, Rule::H9];
+    const ORDER: [(Rule, Refusal); 6] = [
+        (Rule::H7, Refusal::Paused),
+        (Rule::H6, Refusal::Phase3),
+        (Rule::H8, Refusal::Full),
+        (Rule::H1, Refusal::OwnGp),
+        (Rule::H2, Refusal::Family),
+        (Rule::H9, Refusal::OtherPlacement),
+    ];
     let data = ctx.data();
-    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<Refusal, usize> = BTreeMap::new();
     for &pi in candidates {
         let broken = ctx.broken_rules(t, &data.practices[pi], t.period(), ignore_trainee);
         if broken.is_empty() {
             continue;
         }
-        let key = ORDER.iter().position(|r| broken.contains(r)).unwrap_or(ORDER.len());
+        let key = ORDER.iter().find(|(r, _)| broken.contains(r)).map_or(Refusal::Other, |(_, k)| *k);
         *counts.entry(key).or_default() += 1;
     }
-    let words = |key: usize, n: usize| -> String {
-        match key {
-            0 => format!("{n} paused"),
-            1 if n == 1 => "1 already has a phase-3 doctor".to_string(),
-            1 => format!("{n} already have a phase-3 doctor"),
-            2 => format!("{n} full"),
-            3 => format!("{n} own GP"),
-            4 => format!("{n} with family ties"),
-            5 => format!("{n} in conflict with another placement of the trainee"),
-            _ => format!("{n} refused by another rule"),
-        }
-    };
-    // Full first, as coordinators read it: "3 full, 1 paused".
-    let parts: Vec<String> =
-        [2, 0, 1, 3, 4, 5, 6].iter().filter_map(|&k| counts.get(&k).map(|&n| words(k, n))).collect();
-    if parts.is_empty() { "each could still take the trainee".to_string() } else { parts.join(", ") }
+    // Full first, as coordinators read it: "3 full, 1 paused" (the order of `Refusal`).
+    Refusals(counts.into_iter().collect())
 }
 
 /// The benchmark baseline: each open trainee in turn (by start, then id) takes the best-scoring
@@ -426,7 +389,7 @@ pub fn greedy_baseline(data: &Dataset, only: Option<TraineeType>, today: NaiveDa
         .iter()
         .map(|&i| &data.trainees[i])
         .filter(|t| !placed.contains(t.id.as_str()))
-        .map(|t| Unplaced { trainee_id: t.id.clone(), why: "the greedy baseline found no practice".to_string() })
+        .map(|t| Unplaced::new(t.id.clone(), Unfit::Greedy))
         .collect();
     placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
     unplaced.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
@@ -438,6 +401,7 @@ mod tests {
     use super::*;
     use crate::domain::flow::Lcg;
     use crate::domain::optimizer::fairness_marginal;
+    use crate::domain::reasons::AreaName;
     use crate::domain::rules::check_all;
     use crate::domain::rules::test_support::*;
 
@@ -604,10 +568,19 @@ mod tests {
         let s = run(&data);
         assert_eq!(
             s.unplaced,
-            vec![Unplaced {
-                trainee_id: "K".into(),
-                why: "no practice in Lemvig passes the hard rules from 01-08-2026: 3 full, 1 paused.".into()
-            }]
+            vec![Unplaced::new(
+                "K".into(),
+                Unfit::NonePasses {
+                    area: AreaName::Municipality("Lemvig".into()),
+                    from: d(2026, 8, 1),
+                    refusals: Refusals(vec![(Refusal::Full, 3), (Refusal::Paused, 1)])
+                }
+            )]
+        );
+        assert_eq!(s.unplaced[0].why, "no practice in Lemvig passes the hard rules from 01-08-2026: 3 full, 1 paused.");
+        assert_eq!(
+            s.unplaced[0].unfit.text(Lang::Danish),
+            "ingen praksis i Lemvig opfylder de hårde regler fra 01-08-2026: 3 fulde, 1 holder pause."
         );
     }
 

@@ -132,7 +132,7 @@ impl RoundPanel {
                 }
                 for u in &suggestion.unplaced {
                     let trainee = state.data.trainee(&u.trainee_id).map(|t| t.name.as_str()).unwrap_or("");
-                    ui.weak(format!("{trainee}: {}", u.why));
+                    ui.weak(format!("{trainee}: {}", u.unfit.text(state.lang)));
                 }
             });
             ui.horizontal_wrapped(|ui| {
@@ -188,8 +188,8 @@ impl RoundPanel {
                         }
                     });
                 }
-                if let Some(why) = &options.why_fewer {
-                    ui.weak(why);
+                if let Some(fewer) = &options.fewer {
+                    ui.weak(fewer.text(state.lang));
                 }
             }
             Err(e) => {
