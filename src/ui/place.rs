@@ -102,7 +102,7 @@ impl PlacePanel {
         ui.strong(state.t("Placér uden at trække", "Place without dragging"));
         let filter = ui
             .horizontal(|ui| {
-                let l = ui.label(state.t("Find praksis", "Find practice"));
+                let l = ui.label(state.t("Filtrér listen", "Filter the list"));
                 ui.add(
                     egui::TextEdit::singleline(&mut self.filter)
                         .id_salt("place_filter")
@@ -136,6 +136,9 @@ impl PlacePanel {
         if filter.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             chosen = shown.first().map(|c| c.practice_id.clone());
         }
+        // Arrow Down in the filter goes to the first row (the text field keeps the arrow keys for
+        // itself); between rows egui moves the focus with the arrow keys.
+        let mut to_first = filter.has_focus() && ui.input(|i| i.key_pressed(egui::Key::ArrowDown));
         let mut pointed = None;
         egui::ScrollArea::vertical().id_salt("candidates").max_height(260.0).show(ui, |ui| {
             for c in &shown {
@@ -144,6 +147,9 @@ impl PlacePanel {
                     let button = ui
                         .add(egui::Button::new(state.t("Placér…", "Place…")).small())
                         .on_hover_text(explanation(c));
+                    if std::mem::take(&mut to_first) {
+                        button.request_focus();
+                    }
                     if button.gained_focus() {
                         button.scroll_to_me(None);
                     }
