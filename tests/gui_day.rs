@@ -109,7 +109,12 @@ fn drag(h: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
 /// A practice the trainee may go to for their period.
 fn feasible_for(data: &Dataset, t: &Trainee) -> String {
     let rules = RuleContext::new(data);
-    data.practices.iter().find(|p| rules.check(t, p, t.period(), None).is_empty()).expect("a feasible practice").id.clone()
+    data.practices
+        .iter()
+        .find(|p| rules.check(t, p, t.period(), None).is_empty())
+        .expect("a feasible practice")
+        .id
+        .clone()
 }
 
 /// Places `t` with this process's user (so the desk may undo it), from `from` to `to`.
@@ -426,7 +431,8 @@ fn the_trainee_form_stores_family_ties_and_history_and_refuses_an_edit_that_brea
     let before = load(&db);
     let t = first_in_queue(&before);
     let practice = feasible_for(&before, &t);
-    let others: Vec<String> = before.practices.iter().filter(|p| p.id != practice).take(2).map(|p| p.id.clone()).collect();
+    let others: Vec<String> =
+        before.practices.iter().filter(|p| p.id != practice).take(2).map(|p| p.id.clone()).collect();
     place_as_me(&db, &t.id, &practice, None, None);
     let mut h = harness(&db);
     select(&mut h, Selection::Trainee(t.id.clone()));

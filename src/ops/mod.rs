@@ -180,10 +180,8 @@ pub fn change_dates(
     // Without the old placement, the overrides the new dates did not need are a warning.
     let mut without = view.clone();
     without.placements.retain(|p| p.trainee_id != trainee_id);
-    let unneeded: Vec<Rule> = unneeded_overrides(&without, &placement)
-        .into_iter()
-        .filter(|r| overrides.contains(r))
-        .collect();
+    let unneeded: Vec<Rule> =
+        unneeded_overrides(&without, &placement).into_iter().filter(|r| overrides.contains(r)).collect();
     store.execute(&cmd)?;
     Ok(Placed { placement, unneeded_overrides: unneeded })
 }

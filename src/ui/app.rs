@@ -621,11 +621,7 @@ fn override_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
             }
             ui.horizontal(|ui| {
                 let ready = overridable && !request.reason.trim().is_empty();
-                if ui
-                    .add_enabled(ready, egui::Button::new(confirm))
-                    .clicked()
-                    && state.place_with_override(&request)
-                {
+                if ui.add_enabled(ready, egui::Button::new(confirm)).clicked() && state.place_with_override(&request) {
                     keep = false;
                 }
                 if ui.button(state.t("Annullér", "Cancel")).clicked() {

@@ -45,9 +45,9 @@ impl LogWindow {
     fn period(&self, state: &AppState) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
         let field = |label: &str, text: &str| match text.trim() {
             "" => Ok(None),
-            t => parse_date(t)
-                .map(Some)
-                .map_err(|_| format!("{label}: {} '{t}'", state.t("ikke en dato (dd-mm-åååå):", "not a date (dd-mm-yyyy):"))),
+            t => parse_date(t).map(Some).map_err(|_| {
+                format!("{label}: {} '{t}'", state.t("ikke en dato (dd-mm-åååå):", "not a date (dd-mm-yyyy):"))
+            }),
         };
         let from = field(state.t("Fra", "From"), &self.from)?;
         let to = field(state.t("Til", "To"), &self.to)?;

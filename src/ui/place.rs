@@ -144,9 +144,8 @@ impl PlacePanel {
             for c in &shown {
                 let Some(p) = state.data.practice(&c.practice_id) else { continue };
                 ui.horizontal(|ui| {
-                    let button = ui
-                        .add(egui::Button::new(state.t("Placér…", "Place…")).small())
-                        .on_hover_text(explanation(c));
+                    let button =
+                        ui.add(egui::Button::new(state.t("Placér…", "Place…")).small()).on_hover_text(explanation(c));
                     if std::mem::take(&mut to_first) {
                         button.request_focus();
                     }

@@ -185,7 +185,8 @@ impl TraineeForm {
                 let l = ui.label(state.t("Familie i praksis (id'er, |)", "Family in practice (ids, |)"));
                 ui.add(egui::TextEdit::singleline(&mut self.family_practices).desired_width(160.0)).labelled_by(l.id);
                 ui.end_row();
-                let l = ui.label(state.t("Tidligere praksisser (ældste først, |)", "Earlier practices (oldest first, |)"));
+                let l =
+                    ui.label(state.t("Tidligere praksisser (ældste først, |)", "Earlier practices (oldest first, |)"));
                 ui.add(egui::TextEdit::singleline(&mut self.history).desired_width(160.0)).labelled_by(l.id);
                 ui.end_row();
                 let l = ui.label(state.t("Månedsløn (kr.)", "Monthly salary (DKK)"));
