@@ -140,10 +140,12 @@ impl App {
             .resizable(true)
             .default_size(300.0)
             .show(ui, |ui| self.queue.ui(ui, &mut self.state));
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(280.0)
-            .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form));
+        egui::Panel::right("inspector").resizable(true).default_size(280.0).show(ui, |ui| {
+            // A scroll area: the ranked list and a row's reasons outgrow 720 pixels.
+            egui::ScrollArea::vertical()
+                .id_salt("inspector_scroll")
+                .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form))
+        });
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 let tabs = [

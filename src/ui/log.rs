@@ -87,19 +87,19 @@ impl LogWindow {
         }
         let mut open = self.open;
         egui::Window::new(state.t("Log", "Log")).open(&mut open).default_size([720.0, 440.0]).show(ctx, |ui| {
-            egui::Grid::new("log_filters").num_columns(6).show(ui, |ui| {
-                let l = ui.label(state.t("Uddannelseslæge (id)", "Trainee (id)"));
-                ui.add(egui::TextEdit::singleline(&mut self.trainee).desired_width(90.0)).labelled_by(l.id);
-                let l = ui.label(state.t("Praksis (id)", "Practice (id)"));
-                ui.add(egui::TextEdit::singleline(&mut self.practice).desired_width(90.0)).labelled_by(l.id);
-                let l = ui.label(state.t("Bruger", "User"));
-                ui.add(egui::TextEdit::singleline(&mut self.user).desired_width(90.0)).labelled_by(l.id);
-                ui.end_row();
-                let l = ui.label(state.t("Periode fra (dd-mm-åååå)", "Period from (dd-mm-yyyy)"));
-                ui.add(egui::TextEdit::singleline(&mut self.from).desired_width(90.0)).labelled_by(l.id);
-                let l = ui.label(state.t("Periode til (dd-mm-åååå)", "Period to (dd-mm-yyyy)"));
-                ui.add(egui::TextEdit::singleline(&mut self.to).desired_width(90.0)).labelled_by(l.id);
-                ui.end_row();
+            // Text fields sized by hand: inside a grid egui shrank them to a few characters.
+            let field = |ui: &mut egui::Ui, label: &str, text: &mut String, width: f32| {
+                let l = ui.label(label);
+                ui.add_sized([width, 20.0], egui::TextEdit::singleline(text)).labelled_by(l.id);
+            };
+            ui.horizontal_wrapped(|ui| {
+                field(ui, state.t("Uddannelseslæge (id)", "Trainee (id)"), &mut self.trainee, 90.0);
+                field(ui, state.t("Praksis (id)", "Practice (id)"), &mut self.practice, 90.0);
+                field(ui, state.t("Bruger", "User"), &mut self.user, 110.0);
+            });
+            ui.horizontal_wrapped(|ui| {
+                field(ui, state.t("Periode fra (dd-mm-åååå)", "Period from (dd-mm-yyyy)"), &mut self.from, 100.0);
+                field(ui, state.t("Periode til (dd-mm-åååå)", "Period to (dd-mm-yyyy)"), &mut self.to, 100.0);
             });
             let period = self.period(state);
             if let Err(e) = &period {

@@ -140,7 +140,7 @@ impl PlacePanel {
         // itself); between rows egui moves the focus with the arrow keys.
         let mut to_first = filter.has_focus() && ui.input(|i| i.key_pressed(egui::Key::ArrowDown));
         let mut pointed = None;
-        egui::ScrollArea::vertical().id_salt("candidates").max_height(260.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("candidates").max_height(200.0).show(ui, |ui| {
             for c in &shown {
                 let Some(p) = state.data.practice(&c.practice_id) else { continue };
                 ui.horizontal(|ui| {
@@ -271,10 +271,14 @@ impl PlacePanel {
                             for v in &v {
                                 ui.colored_label(ui.visuals().error_fg_color, &v.message);
                             }
-                            ui.weak(state.t(
-                                "Du kan tilsidesætte reglerne med en begrundelse (aldrig H9).",
-                                "You may override the rules with a reason (never H9).",
-                            ));
+                            ui.weak(if v.iter().all(|v| v.rule.may_be_overridden()) {
+                                state.t(
+                                    "Du kan tilsidesætte reglerne med en begrundelse.",
+                                    "You may override the rules with a reason.",
+                                )
+                            } else {
+                                state.t("H9 kan ikke tilsidesættes.", "H9 cannot be overridden.")
+                            });
                         }
                         chosen = Some((*a, *b));
                     }
