@@ -104,3 +104,27 @@ fn unplace_with_a_reason_keeps_the_reason_in_the_log_and_refuses_a_cpr_number() 
     dir.ok(&["unplace", "--db", db, "EX-K2"]);
     assert!(newest_entry(&dir, db, "EX-K2")["reason"].is_null());
 }
+
+#[test]
+fn new_dates_a_removal_with_a_reason_and_their_undo_replay_from_the_change_feed_as_a_fresh_load_reads() {
+    let dir = Dir::new();
+    let db = dir.with_examples();
+    let mut desk = Store::open(&db).expect("open");
+    let (mut data, mut feed) = desk.load_with_feed().expect("load");
+    let s = &mut desk;
+    tutorfordeling::ops::place(s, "EX-K1", "EX-P2", None, Some(day("2026-10-31")), vec![], None).expect("place");
+    tutorfordeling::ops::change_dates(s, "EX-K1", Some(day("2026-08-15")), None, vec![], None).expect("dates");
+    tutorfordeling::ops::unplace_with_reason(s, "EX-K1", Some("Flytter".into())).expect("unplace");
+    s.undo(tutorfordeling::store::Who::Me).expect("undo the removal");
+    s.undo(tutorfordeling::store::Who::Me).expect("undo the new dates");
+    let changes = desk.changes_since(&mut feed).expect("feed");
+    assert!(!changes.reload);
+    assert_eq!(changes.entries.len(), 5, "one row per write, the undos included");
+    for cmd in changes.entries.iter().filter_map(|(_, c)| c.as_ref()) {
+        data.apply(cmd);
+    }
+    let fresh = desk.load().expect("load");
+    assert_eq!(data, fresh);
+    let p = fresh.placement_of("EX-K1").expect("placed again");
+    assert_eq!((p.start, p.end), (day("2026-08-01"), day("2026-10-31")), "the first dates are back");
+}
