@@ -425,7 +425,7 @@ fn the_log_filters_to_a_period_and_a_user_and_exports_one_trainees_entries_as_a_
 }
 
 #[test]
-fn the_trainee_form_stores_family_ties_and_history_and_refuses_an_edit_that_breaks_h2() {
+fn the_trainee_form_creates_and_edits_with_family_ties_history_and_salary_step_and_refuses_an_edit_that_breaks_h2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = demo_db(dir.path());
     let before = load(&db);
@@ -447,6 +447,38 @@ fn the_trainee_form_stores_family_ties_and_history_and_refuses_an_edit_that_brea
     h.run_ok();
     let now = load(&db).trainee(&t.id).cloned().expect("trainee");
     assert_eq!((now.history.clone(), now.family_practices.clone()), (others.clone(), vec![others[0].clone()]));
+
+    // A new trainee with history and a salary step instead of a monthly salary.
+    select(&mut h, Selection::Nothing);
+    h.get_by_label("Redigér").click();
+    h.run_ok();
+    h.get_by_label("Ny uddannelseslæge…").click();
+    h.run_ok();
+    set_text(&mut h, "Id", "NY-2");
+    set_text(&mut h, "Navn", "Ny Fasekollega");
+    // The form's combo (the queue above has one labelled "Type" too); the form is drawn last.
+    h.get_all_by_label("Type").last().expect("the form's type").click();
+    h.run_ok();
+    h.get_all_by_label("Fase 1").last().expect("Fase 1 in the list").click();
+    h.run_ok();
+    set_text(&mut h, "Fra (dd-mm-åååå)", "01-09-2027");
+    set_text(&mut h, "Til (dd-mm-åååå)", "29-02-2028");
+    h.get_by_label("Hospitalsenhed").click();
+    h.run_ok();
+    h.get_by_label("Hospitalsenhed Horsens").click();
+    h.run_ok();
+    set_text(&mut h, "Tidligere praksisser (ældste først, |)", &others[1]);
+    h.get_by_label("Løntrin (uden månedsløn)").click();
+    h.run_ok();
+    h.get_by_label("laege2").click();
+    h.run_ok();
+    h.get_by_label("Gem").click();
+    h.run_ok();
+    let new = load(&db).trainee("NY-2").cloned().unwrap_or_else(|| panic!("created: {:?}", h.state().state.error));
+    assert_eq!(new.kind, tutorfordeling::domain::model::TraineeType::Phase1);
+    assert_eq!((new.history.clone(), new.seniority_step.as_deref()), (vec![others[1].clone()], Some("laege2")));
+    assert_eq!(new.hospital_unit.as_deref(), Some("Hospitalsenhed Horsens"));
+    select(&mut h, Selection::Trainee(t.id.clone()));
 
     // Family in the practice where the trainee is placed: H2, refused, nothing saved.
     h.get_by_label("Redigér uddannelseslæge").click();
