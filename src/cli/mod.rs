@@ -258,6 +258,28 @@ pub enum Cmd {
         #[arg(long)]
         db: PathBuf,
         trainee_id: String,
+        /// Why it is removed; stored in the audit log with your user name.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Give a trainee's placement new dates, checked against every hard rule like a new one.
+    Reschedule {
+        #[arg(long)]
+        db: PathBuf,
+        trainee_id: String,
+        /// New first day (YYYY-MM-DD); default: the placement's.
+        #[arg(long)]
+        from: Option<String>,
+        /// New last day (YYYY-MM-DD); default: the placement's.
+        #[arg(long)]
+        to: Option<String>,
+        /// Knowingly override a rule the new dates break (any but H9); repeat for several. Needs
+        /// --reason.
+        #[arg(long = "override", value_name = "RULE")]
+        overrides: Vec<String>,
+        /// Why the override is right; stored in the audit log with your user name.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// List every hard-rule violation among stored placements (exit 3 when any exists).
     Check {
@@ -686,12 +708,37 @@ pub fn run(cmd: Cmd) -> CliResult {
             })?;
             Ok(())
         }
-        Cmd::Unplace { db, trainee_id } => {
+        Cmd::Unplace { db, trainee_id, reason } => {
             let mut store = open_store(&db)?;
-            let p = ops::unplace(&mut store, &trainee_id)?;
+            let p = ops::unplace_with_reason(&mut store, &trainee_id, reason)?;
             print_out(&match lang() {
                 Lang::Danish => format!("fjernede {} fra {}\n", p.trainee_id, p.practice_id),
                 Lang::English => format!("unplaced {} from {}\n", p.trainee_id, p.practice_id),
+            })?;
+            Ok(())
+        }
+        Cmd::Reschedule { db, trainee_id, from, to, overrides, reason } => {
+            let from = from.map(|s| arg_date("--from", &s)).transpose()?;
+            let to = to.map(|s| arg_date("--to", &s)).transpose()?;
+            let overrides = overrides
+                .iter()
+                .map(|r| Rule::parse(r).ok_or_else(|| Failure::BadInput(format!("--override: unknown rule '{r}'"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut store = open_store(&db)?;
+            let done = ops::change_dates(&mut store, &trainee_id, from, to, overrides, reason)?;
+            for r in &done.unneeded_overrides {
+                eprintln!("note: --override {r} was not needed; no such rule is broken");
+            }
+            let p = &done.placement;
+            print_out(&match lang() {
+                Lang::Danish => format!(
+                    "{} er hos {} fra {} til {}\n",
+                    p.trainee_id,
+                    p.practice_id,
+                    crate::report::format::date(p.start),
+                    crate::report::format::date(p.end)
+                ),
+                Lang::English => format!("{} is at {} from {} to {}\n", p.trainee_id, p.practice_id, p.start, p.end),
             })?;
             Ok(())
         }

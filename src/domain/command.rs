@@ -64,9 +64,12 @@ pub enum Command {
     Place {
         placement: Placement,
     },
-    /// Remove a trainee's practice placement: exactly this one.
+    /// Remove a trainee's practice placement: exactly this one, with the user's reason for the
+    /// audit log (optional; the desk asks for one).
     Unplace {
         placement: Placement,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// Fix or release a placement for suggested rounds; `placement` is as the caller saw it.
     SetPinned {
@@ -126,6 +129,12 @@ pub enum Command {
         before: Vec<BoundaryRing>,
         after: Vec<BoundaryRing>,
     },
+    /// A placement's new dates (and the overrides and reason they needed): `before` as the
+    /// caller saw it. The new dates are checked against H1–H9 like a new placement.
+    EditPlacement {
+        before: Box<Placement>,
+        after: Box<Placement>,
+    },
 }
 
 /// Why a command may not run.
@@ -145,7 +154,34 @@ impl Command {
         let placement = data
             .placement_of(trainee_id)
             .ok_or_else(|| CommandError::Invalid(format!("trainee {trainee_id} has no placement")))?;
-        Ok(Command::Unplace { placement: placement.clone() })
+        Ok(Command::Unplace { placement: placement.clone(), reason: None })
+    }
+
+    /// Moves `trainee_id`'s placement (as found in `data`) to the dates `start`..`end`. Rules the
+    /// new dates break may be overridden with a reason (`overrides`, added to those the
+    /// placement had); the new placement is checked against H1–H9 like a new one.
+    pub fn change_dates(
+        data: &Dataset,
+        trainee_id: &str,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+        overrides: Vec<Rule>,
+        reason: Option<String>,
+    ) -> Result<Command, CommandError> {
+        let before = data
+            .placement_of(trainee_id)
+            .ok_or_else(|| CommandError::Invalid(format!("trainee {trainee_id} has no placement")))?;
+        let mut after = Placement { start, end, ..before.clone() };
+        for r in overrides {
+            if !after.overrides.contains(&r) {
+                after.overrides.push(r);
+            }
+        }
+        after.overrides.sort();
+        if let Some(r) = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()) {
+            after.reason = Some(r);
+        }
+        Ok(Command::EditPlacement { before: Box::new(before.clone()), after: Box::new(after) })
     }
 
     /// Pins or unpins `trainee_id`'s placement as found in `data`.
@@ -195,7 +231,7 @@ impl Command {
                 }
                 s
             }
-            Command::Unplace { placement } => {
+            Command::Unplace { placement, .. } => {
                 format!("unplace {} from {}", placement.trainee_id, placement.practice_id)
             }
             Command::SetPinned { placement, pinned } => {
@@ -215,6 +251,18 @@ impl Command {
             Command::SetSettings { .. } => "change settings".to_string(),
             Command::Import { summary, .. } => summary.clone(),
             Command::Boundaries { after, .. } => format!("import {} boundary rings", after.len()),
+            Command::EditPlacement { before, after } => {
+                let mut s = format!(
+                    "change the dates of {} at {} from {} to {} (were {} to {})",
+                    after.trainee_id, after.practice_id, after.start, after.end, before.start, before.end
+                );
+                let new: Vec<&str> =
+                    after.overrides.iter().filter(|r| !before.overrides.contains(r)).map(|r| r.id()).collect();
+                if !new.is_empty() {
+                    s.push_str(&format!(" overriding {}", new.join(", ")));
+                }
+                s
+            }
         }
     }
 
@@ -250,6 +298,7 @@ impl Command {
             Command::SetSettings { .. } => "set_settings",
             Command::Import { .. } => "import",
             Command::Boundaries { .. } => "import_boundaries",
+            Command::EditPlacement { .. } => "edit_placement",
         }
     }
 
@@ -257,6 +306,9 @@ impl Command {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Command::Place { placement } => placement.reason.as_deref(),
+            Command::Unplace { reason, .. } => reason.as_deref(),
+            // A reason given with the new dates (an override's), not the one the placement had.
+            Command::EditPlacement { before, after } if after.reason != before.reason => after.reason.as_deref(),
             _ => None,
         }
     }
@@ -267,7 +319,7 @@ impl Command {
         let unplace = |p: &Placement| Diff { before: Some(p.clone()), after: None };
         match self {
             Command::Place { placement } => Rows { placements: vec![place(placement)], ..Rows::default() },
-            Command::Unplace { placement } => Rows { placements: vec![unplace(placement)], ..Rows::default() },
+            Command::Unplace { placement, .. } => Rows { placements: vec![unplace(placement)], ..Rows::default() },
             Command::SetPinned { placement, pinned } => Rows {
                 placements: vec![Diff {
                     before: Some(placement.clone()),
@@ -302,6 +354,10 @@ impl Command {
                 Rows { pauses: vec![Diff { before: Some(pause.clone()), after: None }], ..Rows::default() }
             }
             Command::Import { rows, .. } => rows.clone(),
+            Command::EditPlacement { before, after } => Rows {
+                placements: vec![Diff { before: Some((**before).clone()), after: Some((**after).clone()) }],
+                ..Rows::default()
+            },
             Command::SetThreatened { .. } | Command::SetSettings { .. } | Command::Boundaries { .. } => Rows::default(),
         }
     }
@@ -474,6 +530,11 @@ impl Command {
                 return refuse("the reason".into());
             }
         }
+        if let Command::Unplace { reason: Some(r), .. } = self
+            && contains_cpr(r)
+        {
+            return refuse("the reason".into());
+        }
         Ok(())
     }
 
@@ -518,8 +579,8 @@ impl Command {
     /// The command that undoes this one. It needs no data: a command carries its old values.
     pub fn inverse(&self) -> Command {
         match self {
-            Command::Place { placement } => Command::Unplace { placement: placement.clone() },
-            Command::Unplace { placement } => Command::Place { placement: placement.clone() },
+            Command::Place { placement } => Command::Unplace { placement: placement.clone(), reason: None },
+            Command::Unplace { placement, .. } => Command::Place { placement: placement.clone() },
             Command::SetPinned { placement, pinned } => Command::SetPinned {
                 placement: Placement { pinned: *pinned, ..placement.clone() },
                 pinned: placement.pinned,
@@ -547,6 +608,9 @@ impl Command {
             }
             Command::Boundaries { before, after } => {
                 Command::Boundaries { before: after.clone(), after: before.clone() }
+            }
+            Command::EditPlacement { before, after } => {
+                Command::EditPlacement { before: after.clone(), after: before.clone() }
             }
         }
     }

@@ -139,13 +139,69 @@ fn practice_view(store: &Store, practice_id: &str) -> OpResult<Dataset> {
 
 /// Removes a trainee's placement.
 pub fn unplace(store: &mut Store, trainee_id: &str) -> OpResult<Placement> {
+    unplace_with_reason(store, trainee_id, None)
+}
+
+/// Removes a trainee's placement; `reason` goes to the audit log (`unplace --reason`).
+pub fn unplace_with_reason(store: &mut Store, trainee_id: &str, reason: Option<String>) -> OpResult<Placement> {
     let view = trainee_view(store, trainee_id)?;
-    let cmd = Command::unplace(&view, trainee_id)?;
-    store.execute(&cmd)?;
-    match cmd {
-        Command::Unplace { placement } => Ok(placement),
-        _ => Err(input("unplace")),
+    let placement = match Command::unplace(&view, trainee_id)? {
+        Command::Unplace { placement, .. } => placement,
+        _ => return Err(input("unplace")),
+    };
+    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    store.execute(&Command::Unplace { placement: placement.clone(), reason })?;
+    Ok(placement)
+}
+
+/// Gives a trainee's placement new dates (`None` keeps a date), checked against H1–H9 like a new
+/// placement; `overrides` with a `reason` let the new dates break those rules (never H9).
+pub fn change_dates(
+    store: &mut Store,
+    trainee_id: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    overrides: Vec<Rule>,
+    reason: Option<String>,
+) -> OpResult<Placed> {
+    let view = trainee_view(store, trainee_id)?;
+    let old = view
+        .placement_of(trainee_id)
+        .cloned()
+        .ok_or_else(|| input(format!("trainee {trainee_id} has no placement")))?;
+    let (start, end) = (from.unwrap_or(old.start), to.unwrap_or(old.end));
+    if start > end {
+        return Err(input(format!("--from {start} is after --to {end}")));
     }
+    let view = store.read(&Subjects { trainees: vec![trainee_id.into()], practices: vec![old.practice_id.clone()] })?;
+    let cmd = Command::change_dates(&view, trainee_id, start, end, overrides.clone(), reason)?;
+    let Command::EditPlacement { after, .. } = &cmd else { return Err(input("change dates")) };
+    let placement = (**after).clone();
+    // Without the old placement, the overrides the new dates did not need are a warning.
+    let mut without = view.clone();
+    without.placements.retain(|p| p.trainee_id != trainee_id);
+    let unneeded: Vec<Rule> =
+        unneeded_overrides(&without, &placement).into_iter().filter(|r| overrides.contains(r)).collect();
+    store.execute(&cmd)?;
+    Ok(Placed { placement, unneeded_overrides: unneeded })
+}
+
+/// Writes every audit entry about one trainee as CSV (a data-subject request) into `dir`, named
+/// `log-<trainee id>.csv` (cleaned like a statement name), mode 0600, temp + rename. Returns the
+/// file's path.
+pub fn export_trainee_log(store: &Store, trainee_id: &str, dir: &Path) -> OpResult<std::path::PathBuf> {
+    let id = trainee_id.trim();
+    if id.is_empty() {
+        return Err(input("choose a trainee: the export holds every entry about one trainee"));
+    }
+    let filter = crate::store::LogFilter { trainee: Some(id.to_string()), ..Default::default() };
+    let entries = store.log(&filter)?;
+    let name = crate::store::outfile::statement_file_name(id);
+    let name = format!("log-{}.csv", name.strip_suffix(".pdf").unwrap_or(&name));
+    let path = dir.join(name);
+    crate::store::outfile::write_atomic(&path, crate::report::log::to_csv(&entries).as_bytes())
+        .map_err(|e| OpError::Output(e.to_string()))?;
+    Ok(path)
 }
 
 /// Pins or unpins a trainee's placement.

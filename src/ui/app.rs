@@ -127,6 +127,7 @@ impl App {
             self.applied_dark = Some(self.state.dark);
         }
         self.state.poll();
+        self.state.modifiers = ui.input(|i| i.modifiers);
         // Keep polling the file while the window is idle, so another desk's writes show.
         ui.ctx().request_repaint_after(self.state.poll_every);
         self.shortcuts(ui);
@@ -139,10 +140,12 @@ impl App {
             .resizable(true)
             .default_size(300.0)
             .show(ui, |ui| self.queue.ui(ui, &mut self.state));
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(280.0)
-            .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form));
+        egui::Panel::right("inspector").resizable(true).default_size(280.0).show(ui, |ui| {
+            // A scroll area: the ranked list and a row's reasons outgrow 720 pixels.
+            egui::ScrollArea::vertical()
+                .id_salt("inspector_scroll")
+                .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form))
+        });
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 let tabs = [
@@ -518,6 +521,7 @@ fn inspector_ui(
                     }
                     ui.weak(i18n::period(pl.start, pl.end));
                 });
+                super::place::override_ui(ui, state, &pl);
             }
             if ui.button(state.t("Vis på kortet", "Show on the map")).clicked() {
                 state.show_on_map(&id);
@@ -553,21 +557,7 @@ fn inspector_ui(
                     let practice = state.data.practice(&pl.practice_id).map(|p| p.name.clone()).unwrap_or_default();
                     ui.label(format!("{} {practice} ({})", state.t("Placeret i", "Placed at"), pl.practice_id));
                     ui.label(i18n::period(pl.start, pl.end));
-                    if !pl.overrides.is_empty() {
-                        let rules: Vec<&str> = pl.overrides.iter().map(|r| r.id()).collect();
-                        ui.label(format!(
-                            "{} {}: {}",
-                            state.t("Tilsidesatte regler", "Overridden rules"),
-                            rules.join(", "),
-                            pl.reason.clone().unwrap_or_default()
-                        ));
-                        // Who overrode, and when (from the log, read once per data change).
-                        let entry = state.override_by(&id, pl.reason.as_deref());
-                        if let Some((user, at)) = entry {
-                            let at = state.lang.time(&at);
-                            ui.weak(format!("{} {user} {at}", state.t("Tilsidesat af", "Overridden by")));
-                        }
-                    }
+                    super::place::override_ui(ui, state, &pl);
                     let mut pinned = pl.pinned;
                     if ui
                         .checkbox(
@@ -579,10 +569,8 @@ fn inspector_ui(
                         let cmd = Command::SetPinned { placement: pl.clone(), pinned };
                         state.execute(&cmd);
                     }
-                    if ui.button(state.t("Fjern placering", "Remove placement")).clicked() {
-                        let cmd = Command::Unplace { placement: pl.clone() };
-                        state.execute(&cmd);
-                    }
+                    // New dates (checked live) and removal with a reason, in place.rs.
+                    place.placement_actions_ui(ui, state, &pl);
                 }
                 None => {
                     ui.label(state.t(
@@ -605,12 +593,23 @@ fn override_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
     let trainee = state.data.trainee(&request.trainee_id).map(|t| t.name.clone()).unwrap_or_default();
     let practice = state.data.practice(&request.practice_id).map(|p| p.name.clone()).unwrap_or_default();
     let overridable = request.violations.iter().all(|v| v.rule.may_be_overridden());
-    egui::Window::new(state.t("Placering afvist", "Placement refused"))
+    let moving = request.replaces.is_some();
+    let title = if moving {
+        state.t("De nye datoer er afvist", "The new dates are refused")
+    } else {
+        state.t("Placering afvist", "Placement refused")
+    };
+    let confirm = if moving {
+        state.t("Tilsidesæt og gem datoer", "Override and save the dates")
+    } else {
+        state.t("Tilsidesæt og placér", "Override and place")
+    };
+    egui::Window::new(title)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(format!("{trainee} → {practice}"));
+            ui.label(format!("{trainee} → {practice}: {}", i18n::period(request.start, request.end)));
             ui.label(state.t("Placeringen bryder disse hårde regler:", "The placement breaks these hard rules:"));
             for v in &request.violations {
                 ui.colored_label(ui.visuals().error_fg_color, v.text(state.lang));
@@ -624,11 +623,7 @@ fn override_dialog_ui(ctx: &egui::Context, state: &mut AppState) {
             }
             ui.horizontal(|ui| {
                 let ready = overridable && !request.reason.trim().is_empty();
-                if ui
-                    .add_enabled(ready, egui::Button::new(state.t("Tilsidesæt og placér", "Override and place")))
-                    .clicked()
-                    && state.place_with_override(&request)
-                {
+                if ui.add_enabled(ready, egui::Button::new(confirm)).clicked() && state.place_with_override(&request) {
                     keep = false;
                 }
                 if ui.button(state.t("Annullér", "Cancel")).clicked() {

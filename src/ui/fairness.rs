@@ -102,6 +102,8 @@ pub struct FairnessPanel {
     compared: Option<Compared>,
     text: String,
     hospital_unit: Option<String>,
+    /// The coordinator's area `hospital_unit` last followed (`queue::follow_area`).
+    followed_area: Option<Option<String>>,
     district: Option<District>,
     municipality: Option<String>,
     flag: FlagFilter,
@@ -128,6 +130,7 @@ impl Default for FairnessPanel {
             compared: None,
             text: String::new(),
             hospital_unit: None,
+            followed_area: None,
             district: None,
             municipality: None,
             flag: FlagFilter::All,
@@ -281,6 +284,7 @@ impl FairnessPanel {
     }
 
     fn filters_ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
+        super::queue::follow_area(&mut self.followed_area, &mut self.hospital_unit, state);
         let lang = state.lang;
         let any = lang.t("alle", "all");
         ui.horizontal_wrapped(|ui| {

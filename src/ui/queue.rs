@@ -29,6 +29,17 @@ pub fn deadline(t: &Trainee) -> NaiveDate {
     t.start.checked_sub_months(Months::new(t.kind.placement_lead_months())).unwrap_or(t.start)
 }
 
+/// Makes a panel's own area filter follow the coordinator's area (DOMAIN.md §3.3): when the area
+/// chosen above the queue changes, the filter takes it; the panel's "alle" (the whole region)
+/// stays one click away and holds until the area changes again. `followed` is the area last
+/// taken.
+pub fn follow_area(followed: &mut Option<Option<String>>, filter: &mut Option<String>, state: &AppState) {
+    if followed.as_ref() != Some(&state.area) {
+        filter.clone_from(&state.area);
+        *followed = Some(state.area.clone());
+    }
+}
+
 impl QueuePanel {
     /// The suggested round's proposals on show, as (trainee id, practice id).
     pub fn proposals(&self) -> Vec<(String, String)> {

@@ -70,6 +70,8 @@ pub struct OverrideRequest {
     pub end: NaiveDate,
     pub violations: Vec<Violation>,
     pub reason: String,
+    /// The stored placement whose dates are being changed; `None` for a new placement.
+    pub replaces: Option<Placement>,
 }
 
 /// An audit entry's user and time, as shown.
@@ -108,8 +110,12 @@ pub struct AppState {
     /// The coordinator's area (DOMAIN.md §3.3): a hospital unit, or `None` for the whole region.
     /// The queue and the round follow it; the desk remembers it.
     pub area: Option<String>,
-    /// Who placed a trainee with overrides, and when: (data version, trainee id, user and time).
-    override_note: Option<(u64, String, Option<UserAndTime>)>,
+    /// Who placed a trainee with overrides, and when, by trainee id, for one data version.
+    override_note: (u64, HashMap<String, Option<UserAndTime>>),
+    /// The keyboard's modifiers this frame (a drop with Shift asks for the dates first).
+    pub modifiers: egui::Modifiers,
+    /// A drop that asks for its dates: (trainee id, practice id), for the place form to open.
+    pub place_request: Option<(String, String)>,
     /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
     pub feed: Feed,
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
@@ -135,7 +141,9 @@ impl AppState {
             override_request: None,
             error: None,
             area: None,
-            override_note: None,
+            override_note: (0, HashMap::new()),
+            modifiers: egui::Modifiers::NONE,
+            place_request: None,
             feed: Feed::default(),
             poll_every: std::time::Duration::from_secs(1),
             last_poll: None,
@@ -302,8 +310,10 @@ impl AppState {
     /// Who made `trainee_id`'s placement (with `reason`) and when, from the audit log; read again
     /// only when the data changes, not on every frame.
     pub fn override_by(&mut self, trainee_id: &str, reason: Option<&str>) -> Option<UserAndTime> {
-        let fresh = self.override_note.as_ref().is_some_and(|(v, t, _)| *v == self.data_version && t == trainee_id);
-        if !fresh {
+        if self.override_note.0 != self.data_version {
+            self.override_note = (self.data_version, HashMap::new());
+        }
+        if !self.override_note.1.contains_key(trainee_id) {
             let filter = crate::store::LogFilter {
                 trainee: Some(trainee_id.to_string()),
                 limit: Some(50),
@@ -313,11 +323,16 @@ impl AppState {
                 .store
                 .as_ref()
                 .and_then(|s| s.log(&filter).ok())
-                .and_then(|entries| entries.into_iter().find(|e| e.action == "place" && e.reason.as_deref() == reason))
+                .and_then(|entries| {
+                    // Placed with the override, or given new dates that needed it.
+                    entries.into_iter().find(|e| {
+                        matches!(e.action.as_str(), "place" | "edit_placement") && e.reason.as_deref() == reason
+                    })
+                })
                 .map(|e| (e.os_user, e.at));
-            self.override_note = Some((self.data_version, trainee_id.to_string(), found));
+            self.override_note.1.insert(trainee_id.to_string(), found);
         }
-        self.override_note.as_ref().and_then(|(_, _, f)| f.clone())
+        self.override_note.1.get(trainee_id).cloned().flatten()
     }
 
     /// Called every frame: asks the file, at most every `poll_every`, whether another program
@@ -438,11 +453,47 @@ impl AppState {
     }
 
     /// A trainee was dropped on a practice: place them for their period, or ask for an override.
+    /// With Shift held, the place form opens instead, to choose the dates first.
     pub fn drop_trainee(&mut self, trainee_id: &str, practice_id: &str) {
         let Some(trainee) = self.data.trainee(trainee_id) else { return };
         let (start, end) = (trainee.start, trainee.end);
         self.drag = None;
+        if self.modifiers.shift {
+            self.place_request = Some((trainee_id.to_string(), practice_id.to_string()));
+            return;
+        }
         self.place_for(trainee_id, practice_id, start, end);
+    }
+
+    /// The hard rules new dates for a stored placement would break, beyond those it already
+    /// overrides (the place form in "change dates" checks live with it).
+    pub fn rules_for_new_dates(&self, placement: &Placement, start: NaiveDate, end: NaiveDate) -> Vec<Violation> {
+        self.rules_for(&placement.trainee_id, &placement.practice_id, start, end)
+            .into_iter()
+            .filter(|v| !placement.overrides.contains(&v.rule))
+            .collect()
+    }
+
+    /// Gives `placement` (as the desk shows it) new dates, or asks for an override when they
+    /// break hard rules. Returns whether it was stored.
+    pub fn change_dates_for(&mut self, placement: &Placement, start: NaiveDate, end: NaiveDate) -> bool {
+        let violations = self.rules_for_new_dates(placement, start, end);
+        if violations.is_empty() {
+            let after = Placement { start, end, ..placement.clone() };
+            let cmd = Command::EditPlacement { before: Box::new(placement.clone()), after: Box::new(after) };
+            self.execute(&cmd)
+        } else {
+            self.override_request = Some(OverrideRequest {
+                trainee_id: placement.trainee_id.clone(),
+                practice_id: placement.practice_id.clone(),
+                start,
+                end,
+                violations,
+                reason: String::new(),
+                replaces: Some(placement.clone()),
+            });
+            false
+        }
     }
 
     /// The hard rules for placing `trainee_id` at `practice_id` from `start` to `end`, as the
@@ -474,16 +525,30 @@ impl AppState {
                 end,
                 violations,
                 reason: String::new(),
+                replaces: None,
             });
             false
         }
     }
 
-    /// Places with the rules of `request` overridden, giving its reason.
+    /// Places (or, for a date change, moves) with the rules of `request` overridden, giving its
+    /// reason.
     pub fn place_with_override(&mut self, request: &OverrideRequest) -> bool {
         let mut rules: Vec<Rule> = request.violations.iter().map(|v| v.rule).collect();
         rules.sort();
         rules.dedup();
+        if let Some(old) = &request.replaces {
+            let mut after = Placement { start: request.start, end: request.end, ..old.clone() };
+            for r in rules {
+                if !after.overrides.contains(&r) {
+                    after.overrides.push(r);
+                }
+            }
+            after.overrides.sort();
+            after.reason = Some(request.reason.trim().to_string());
+            let cmd = Command::EditPlacement { before: Box::new(old.clone()), after: Box::new(after) };
+            return self.execute(&cmd);
+        }
         let placement = placement(
             &request.trainee_id,
             &request.practice_id,

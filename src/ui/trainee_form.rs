@@ -1,7 +1,8 @@
 //! "Ny uddannelseslæge…" and "Redigér uddannelseslæge": a form for a trainee's fields. A save is
 //! `Command::AddTrainee`, or `Command::EditTrainee` with the trainee as the form opened it, so a
 //! change by someone else meanwhile is a conflict, and an edit that would make the stored
-//! placement break a rule is refused naming it.
+//! placement break a rule is refused naming it. Practice ids (own GP, family, history) must name
+//! practices of the file; the form says which one does not, before anything is saved.
 
 use crate::domain::command::Command;
 use crate::domain::dates::parse_date;
@@ -24,7 +25,18 @@ pub struct TraineeForm {
     pub municipality: Option<String>,
     pub hospital_unit: Option<String>,
     pub own_gp: String,
+    /// Rule H2: practices where family works, ids separated by `|` or `,`.
+    pub family_practices: String,
+    /// Rules T1, T2: earlier practices, oldest first, ids separated by `|` or `,`.
+    pub history: String,
     pub monthly_salary: String,
+    /// The salary-scale step, used when no monthly salary is given.
+    pub seniority_step: Option<String>,
+}
+
+/// Ids typed as `P1|P2` or `P1, P2`.
+fn ids(text: &str) -> Vec<String> {
+    text.split(['|', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 impl TraineeForm {
@@ -39,7 +51,10 @@ impl TraineeForm {
             municipality: None,
             hospital_unit: None,
             own_gp: String::new(),
+            family_practices: String::new(),
+            history: String::new(),
             monthly_salary: String::new(),
+            seniority_step: None,
         }
     }
 
@@ -54,7 +69,10 @@ impl TraineeForm {
             municipality: t.municipality.clone(),
             hospital_unit: t.hospital_unit.clone(),
             own_gp: t.own_gp.clone().unwrap_or_default(),
+            family_practices: t.family_practices.join("|"),
+            history: t.history.join("|"),
             monthly_salary: t.monthly_salary.map(|m| m.to_danish()).unwrap_or_default(),
+            seniority_step: t.seniority_step.clone(),
         }
     }
 
@@ -67,7 +85,19 @@ impl TraineeForm {
             "" => None,
             s => Some(Money::parse(s).map_err(|e| format!("{}: {e}", state.t("Månedsløn", "Monthly salary")))?),
         };
-        let base = self.base.clone();
+        let own_gp = Some(self.own_gp.trim().to_string()).filter(|s| !s.is_empty());
+        let family = ids(&self.family_practices);
+        let history = ids(&self.history);
+        let fields = [
+            (state.t("Egen læge", "Own GP"), own_gp.iter().cloned().collect::<Vec<_>>()),
+            (state.t("Familie i praksis", "Family in practice"), family.clone()),
+            (state.t("Tidligere praksisser", "Earlier practices"), history.clone()),
+        ];
+        for (label, list) in fields {
+            if let Some(unknown) = list.iter().find(|id| state.data.practice(id).is_none()) {
+                return Err(format!("{label}: {} '{unknown}'", state.t("ukendt praksis", "unknown practice")));
+            }
+        }
         Ok(Trainee {
             id: self.id.trim().to_string(),
             name: self.name.trim().to_string(),
@@ -77,10 +107,10 @@ impl TraineeForm {
             start,
             end,
             monthly_salary: salary,
-            seniority_step: base.as_ref().and_then(|b| b.seniority_step.clone()),
-            own_gp: Some(self.own_gp.trim().to_string()).filter(|s| !s.is_empty()),
-            family_practices: base.as_ref().map(|b| b.family_practices.clone()).unwrap_or_default(),
-            history: base.map(|b| b.history).unwrap_or_default(),
+            seniority_step: self.seniority_step.clone(),
+            own_gp,
+            family_practices: family,
+            history,
         })
     }
 
@@ -152,8 +182,30 @@ impl TraineeForm {
                 let l = ui.label(state.t("Egen læge (praksis-id)", "Own GP (practice id)"));
                 ui.add(egui::TextEdit::singleline(&mut self.own_gp).desired_width(110.0)).labelled_by(l.id);
                 ui.end_row();
+                let l = ui.label(state.t("Familie i praksis (id'er, |)", "Family in practice (ids, |)"));
+                ui.add(egui::TextEdit::singleline(&mut self.family_practices).desired_width(160.0)).labelled_by(l.id);
+                ui.end_row();
+                let l =
+                    ui.label(state.t("Tidligere praksisser (ældste først, |)", "Earlier practices (oldest first, |)"));
+                ui.add(egui::TextEdit::singleline(&mut self.history).desired_width(160.0)).labelled_by(l.id);
+                ui.end_row();
                 let l = ui.label(state.t("Månedsløn (kr.)", "Monthly salary (DKK)"));
                 ui.add(egui::TextEdit::singleline(&mut self.monthly_salary).desired_width(110.0)).labelled_by(l.id);
+                ui.end_row();
+                let mut steps: Vec<String> = state.data.settings.salary_scale.iter().map(|s| s.step.clone()).collect();
+                steps.sort();
+                steps.dedup();
+                let l = ui.label(state.t("Løntrin (uden månedsløn)", "Salary step (without a monthly salary)"));
+                egui::ComboBox::from_id_salt("trainee_form_step")
+                    .selected_text(self.seniority_step.clone().unwrap_or_else(|| none.to_string()))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.seniority_step, None, none);
+                        for s in &steps {
+                            ui.selectable_value(&mut self.seniority_step, Some(s.clone()), s.as_str());
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
                 ui.end_row();
             });
             let parsed = self.trainee(state);
