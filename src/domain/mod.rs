@@ -18,6 +18,7 @@ pub mod phase3;
 pub mod privacy;
 pub mod region;
 pub mod room;
+pub mod round;
 pub mod rules;
 pub mod score;
 pub mod suggest;

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod fs;
 pub mod lock;
 pub mod outfile;
+pub mod rounds;
 mod schema;
 
 use chrono::NaiveDate;
@@ -478,6 +479,22 @@ impl Store {
         self
     }
 
+    /// Every round, draft or published, by name (issue 13).
+    pub fn rounds(&self) -> Result<Vec<rounds::StoredRound>> {
+        rounds::all(&self.conn)
+    }
+
+    /// One round by its name.
+    pub fn round(&self, name: &str) -> Result<Option<rounds::StoredRound>> {
+        rounds::one(&self.conn, name)
+    }
+
+    /// The newest audit id of a change to the region's data (round drafts do not count): the
+    /// version a round is computed on.
+    pub fn data_stamp(&self) -> Result<i64> {
+        rounds::data_version(&self.conn)
+    }
+
     /// Reads the whole region into memory.
     pub fn load(&self) -> Result<Dataset> {
         load(&self.conn)
@@ -830,6 +847,9 @@ fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<String>
     if let Some(stale) = cmd.stale_row(&data, !strict) {
         return Err(conflict(tx, &stale));
     }
+    if let Some(e) = rounds::stale(tx, cmd)? {
+        return Err(e);
+    }
     cmd.check(&data)?;
     Ok(cmd.summary_in(&data))
 }
@@ -1123,7 +1143,8 @@ fn update_clause(columns: &str) -> String {
 fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<()> {
     let on_conflict = if replace { update_clause(PRACTICE_COLS) } else { String::new() };
     tx.prepare_cached(&format!(
-        "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+         ?16, ?17)
          {on_conflict}"
     ))?
     .execute(params![
@@ -1142,6 +1163,8 @@ fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<
         p.large,
         join_types(&p.refuses),
         p.quality,
+        p.phone,
+        p.email,
     ])?;
     Ok(())
 }
@@ -1284,6 +1307,9 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
             )?;
         }
         Command::SetSettings { after, .. } => write_settings(tx, after)?,
+        Command::SaveRound { .. } | Command::PublishRound { .. } | Command::UnpublishRound { .. } => {
+            rounds::apply(tx, cmd)?
+        }
         Command::Boundaries { after, .. } => {
             tx.execute("DELETE FROM boundaries", [])?;
             let mut st = tx.prepare(
@@ -1300,7 +1326,7 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
 }
 
 const PRACTICE_COLS: &str = "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
-    capacity, large, refuses, quality";
+    capacity, large, refuses, quality, phone, email";
 const TRAINEE_COLS: &str = "id, name, kind, hospital_unit, municipality, start, end, monthly_salary, seniority_step,
     own_gp, family_practices, history";
 const PLACEMENT_COLS: &str = "trainee_id, practice_id, start, end, pinned, overrides, reason";
@@ -1332,6 +1358,8 @@ fn practice_row(r: &rusqlite::Row<'_>) -> Result<Practice> {
         large: r.get(12)?,
         refuses: types_col(r.get(13)?)?,
         quality: r.get(14)?,
+        phone: r.get(15)?,
+        email: r.get(16)?,
     })
 }
 
