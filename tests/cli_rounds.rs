@@ -10,7 +10,8 @@ fn json(out: &std::process::Output) -> serde_json::Value {
 }
 
 const HEADER: &str = "id;name;municipality;lat;lon;tutors;doctors;setting;burdened;threatened;capacity;quality";
-const T_HEADER: &str = "id;name;type;hospital_unit;municipality;start;end;monthly_salary;own_gp;family_practices;history";
+const T_HEADER: &str =
+    "id;name;type;hospital_unit;municipality;start;end;monthly_salary;own_gp;family_practices;history";
 
 /// Three one-tutor practices in Horsens that differ only in P4 quality and P5 (PA is marked
 /// threatened), one two-tutor practice in Hedensted; two KBU doctors and one who chose Samsø,
@@ -36,15 +37,7 @@ fn small_region(dir: &Dir) -> String {
     let p = dir.write("practices.csv", practices);
     let t = dir.write("trainees.csv", trainees);
     dir.ok(&["new", "--db", &db]);
-    dir.ok(&[
-        "import",
-        "--db",
-        &db,
-        "--practices",
-        p.to_str().expect("path"),
-        "--trainees",
-        t.to_str().expect("path"),
-    ]);
+    dir.ok(&["import", "--db", &db, "--practices", p.to_str().expect("path"), "--trainees", t.to_str().expect("path")]);
     db
 }
 
@@ -64,7 +57,10 @@ fn placements(dir: &Dir, db: &str) -> Vec<(String, String)> {
 }
 
 fn log_count(dir: &Dir, db: &str) -> usize {
-    json(&dir.ok(&["log", "--db", db, "--format", "json", "--limit", "1000"]))["entries"].as_array().expect("entries").len()
+    json(&dir.ok(&["log", "--db", db, "--format", "json", "--limit", "1000"]))["entries"]
+        .as_array()
+        .expect("entries")
+        .len()
 }
 
 #[test]
@@ -97,7 +93,10 @@ fn two_drafts_with_different_weights_compare_with_hand_worked_figures() {
     assert!(r[1]["score"].as_f64() > r[0]["score"].as_f64(), "B weighs P5 at 50: {}", c);
     let d = c["differences"].as_array().expect("differences");
     assert_eq!(d.len(), 1, "{c}");
-    assert_eq!((d[0]["trainee_id"].as_str(), d[0]["a"].as_str(), d[0]["b"].as_str()), (Some("K1"), Some("PB"), Some("PA")));
+    assert_eq!(
+        (d[0]["trainee_id"].as_str(), d[0]["a"].as_str(), d[0]["b"].as_str()),
+        (Some("K1"), Some("PB"), Some("PA"))
+    );
     let text = stdout(&dir.ok(&["round", "compare", "--db", &db, "A", "B"]));
     assert!(text.contains("0.5833") && text.contains("K1: PB -> PA") && text.contains("K3 cannot be placed"), "{text}");
     // A round compared with itself has no differences; an unknown round is exit 2.
@@ -228,8 +227,10 @@ fn letters_and_notices_name_only_their_own_trainees_with_danish_dates_and_amount
     let notices = dir.path("meddelelser");
     dir.ok(&["letters", "--db", &db, "--round", "R", "--out", letters.to_str().expect("l")]);
     dir.ok(&["notices", "--db", &db, "--round", "R", "--out", notices.to_str().expect("n")]);
-    let mut names: Vec<String> =
-        std::fs::read_dir(&letters).expect("dir").map(|e| e.expect("e").file_name().into_string().expect("n")).collect();
+    let mut names: Vec<String> = std::fs::read_dir(&letters)
+        .expect("dir")
+        .map(|e| e.expect("e").file_name().into_string().expect("n"))
+        .collect();
     names.sort();
     assert_eq!(names, ["F2.pdf", "K9.pdf"]);
     if std::process::Command::new("pdftotext").arg("-v").output().is_err() {

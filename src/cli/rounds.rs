@@ -220,7 +220,12 @@ pub fn run(cmd: RoundCmd) -> CliResult {
             let current = ops::get(&store, &name)?.round.weights;
             let w = if weights.is_empty() { None } else { Some(ops::weights_from(&current, &weights)?) };
             let r = ops::rerun(&mut store, &data, &name, w, today(), &mut |_| true)?;
-            eprintln!("ran round {} again: {} proposed, {} cannot be placed", r.name, r.proposals.len(), r.unplaced.len());
+            eprintln!(
+                "ran round {} again: {} proposed, {} cannot be placed",
+                r.name,
+                r.proposals.len(),
+                r.unplaced.len()
+            );
             show_round(&r, Format::Text)
         }
         RoundCmd::Change { db, name, trainee_id, practice_id } => {
@@ -240,7 +245,7 @@ pub fn run(cmd: RoundCmd) -> CliResult {
             let (store, data) = load(&db)?;
             let (round, lines) = ops::changes(&store, &data, &name)?;
             let text = match format {
-                Format::Csv => changes_csv(&lines),
+                Format::Csv => ops::changes_csv(&lines),
                 Format::Json => {
                     serde_json::to_string_pretty(&serde_json::json!({ "round": round.name, "changes": lines }))
                         .map_err(anyhow::Error::from)?
@@ -363,29 +368,6 @@ fn changes_text(round: &Round, lines: &[ops::ChangeLine]) -> String {
             l.summary,
             l.reason.as_deref().map(|r| format!(", reason: {r}")).unwrap_or_default()
         ));
-    }
-    s
-}
-
-/// CSV as the program writes it: `;`, UTF-8 with BOM, formula-looking text quoted with `'`.
-fn changes_csv(lines: &[ops::ChangeLine]) -> String {
-    use crate::domain::finance::formula_safe;
-    let mut s = String::from("\u{feff}trainee_id;name;change;from_practice;from_start;from_end;to_practice;to_start;to_end;at;user;summary;reason\r\n");
-    let cell = |t: &str| {
-        let t = formula_safe(t);
-        if t.contains([';', '"', '\n', '\r']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.into_owned() }
-    };
-    let place = |p: &Option<(String, chrono::NaiveDate, chrono::NaiveDate)>| match p {
-        Some((id, a, b)) => [cell(id), a.to_string(), b.to_string()],
-        None => [String::new(), String::new(), String::new()],
-    };
-    for l in lines {
-        let mut row = vec![cell(&l.change.trainee_id), cell(&l.trainee_name), l.change.kind.key().to_string()];
-        row.extend(place(&l.change.before));
-        row.extend(place(&l.change.after));
-        row.extend([cell(&l.at), cell(&l.user), cell(&l.summary), cell(l.reason.as_deref().unwrap_or(""))]);
-        s.push_str(&row.join(";"));
-        s.push_str("\r\n");
     }
     s
 }

@@ -12,8 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{BoundaryRing, Dataset, Pause, Placement, Practice, Rule, Settings, Trainee};
-use super::round::Round;
 use super::privacy::{contains_cpr, cpr_refusal};
+use super::round::Round;
 use super::rules::{RuleContext, Violation};
 
 /// One row before and after a change: `None` before is an insert, `None` after a delete.

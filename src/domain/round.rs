@@ -198,10 +198,7 @@ pub fn with_round(data: &Dataset, round: &Round) -> Dataset {
 pub fn fairness_window(data: &Dataset, rounds: &[&Round], today: NaiveDate) -> Period {
     let end = rounds.iter().flat_map(|r| r.proposals.iter().map(|p| p.end)).max().unwrap_or(today);
     let years = data.settings.lookback_years.max(1);
-    let start = end
-        .checked_sub_months(Months::new(12 * years))
-        .and_then(|d| d.succ_opt())
-        .unwrap_or(NaiveDate::MIN);
+    let start = end.checked_sub_months(Months::new(12 * years)).and_then(|d| d.succ_opt()).unwrap_or(NaiveDate::MIN);
     Period::new(start, end)
 }
 
@@ -403,7 +400,10 @@ mod tests {
             data_version: 0,
             computed_on: d(2026, 1, 1),
             proposals,
-            unplaced: unplaced.iter().map(|t| RoundUnplaced { trainee_id: t.to_string(), why: "full".into() }).collect(),
+            unplaced: unplaced
+                .iter()
+                .map(|t| RoundUnplaced { trainee_id: t.to_string(), why: "full".into() })
+                .collect(),
             excluded: Vec::new(),
             published: false,
         }

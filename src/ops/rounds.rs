@@ -12,8 +12,8 @@ use super::{OpError, OpResult, area_units, input};
 use crate::domain::command::{Command, CommandError};
 use crate::domain::model::{Dataset, TraineeType, Weights};
 use crate::domain::round::{
-    Difference, PlacementChange, Round, RoundFigures, RoundProposal, RoundSpec, RoundUnplaced, changes_since,
-    compute, differences, fairness_window, figures, weight_mut,
+    Difference, PlacementChange, Round, RoundFigures, RoundProposal, RoundSpec, RoundUnplaced, changes_since, compute,
+    differences, fairness_window, figures, weight_mut,
 };
 use crate::domain::rules::RuleContext;
 use crate::domain::score::ScoreContext;
@@ -35,8 +35,8 @@ pub fn weights_from(base: &Weights, args: &[String]) -> OpResult<Weights> {
         if !(0.0..=1000.0).contains(&x) {
             return Err(input(format!("--weight {a}: a weight lies between 0 and 1000")));
         }
-        let slot =
-            weight_mut(&mut w, k).ok_or_else(|| input(format!("--weight {a}: unknown rule '{k}'; use T1, T2, P1 … P7")))?;
+        let slot = weight_mut(&mut w, k)
+            .ok_or_else(|| input(format!("--weight {a}: unknown rule '{k}'; use T1, T2, P1 … P7")))?;
         *slot = x;
     }
     Ok(w)
@@ -131,7 +131,13 @@ pub fn change(
 }
 
 /// The round with `trainee_id` sent to `practice_id` (pure: the desk checks with it too).
-pub fn changed(data: &Dataset, round: &Round, trainee_id: &str, practice_id: &str, today: NaiveDate) -> OpResult<Round> {
+pub fn changed(
+    data: &Dataset,
+    round: &Round,
+    trainee_id: &str,
+    practice_id: &str,
+    today: NaiveDate,
+) -> OpResult<Round> {
     let in_round = round.proposal(trainee_id).is_some() || round.unplaced.iter().any(|u| u.trainee_id == trainee_id);
     if !in_round {
         return Err(input(format!("{trainee_id} is not in round {}", round.name)));
@@ -263,6 +269,31 @@ pub fn changes(store: &Store, data: &Dataset, name: &str) -> OpResult<(Round, Ve
         lines.push(ChangeLine { change, trainee_name, at, user, summary, reason });
     }
     Ok((stored.round, lines))
+}
+
+/// CSV as the program writes it: `;`, UTF-8 with BOM, formula-looking text quoted with `'`.
+pub fn changes_csv(lines: &[ChangeLine]) -> String {
+    use crate::domain::finance::formula_safe;
+    let mut s = String::from(
+        "\u{feff}trainee_id;name;change;from_practice;from_start;from_end;to_practice;to_start;to_end;at;user;summary;reason\r\n",
+    );
+    let cell = |t: &str| {
+        let t = formula_safe(t);
+        if t.contains([';', '"', '\n', '\r']) { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.into_owned() }
+    };
+    let place = |p: &Option<(String, chrono::NaiveDate, chrono::NaiveDate)>| match p {
+        Some((id, a, b)) => [cell(id), a.to_string(), b.to_string()],
+        None => [String::new(), String::new(), String::new()],
+    };
+    for l in lines {
+        let mut row = vec![cell(&l.change.trainee_id), cell(&l.trainee_name), l.change.kind.key().to_string()];
+        row.extend(place(&l.change.before));
+        row.extend(place(&l.change.after));
+        row.extend([cell(&l.at), cell(&l.user), cell(&l.summary), cell(l.reason.as_deref().unwrap_or(""))]);
+        s.push_str(&row.join(";"));
+        s.push_str("\r\n");
+    }
+    s
 }
 
 /// Writes one letter per proposal of `round` into `dir` as `<trainee id>.pdf` (names cleaned as

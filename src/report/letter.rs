@@ -130,7 +130,8 @@ fn lines_of(data: &Dataset, p: &RoundProposal) -> Vec<FinanceLine> {
 }
 
 fn letter(data: &Dataset, p: &RoundProposal, printed_on: NaiveDate, fonts: &Fonts) -> Result<Vec<u8>, ReportError> {
-    let trainee = data.trainee(&p.trainee_id).ok_or_else(|| ReportError::Write(format!("unknown trainee {}", p.trainee_id)))?;
+    let trainee =
+        data.trainee(&p.trainee_id).ok_or_else(|| ReportError::Write(format!("unknown trainee {}", p.trainee_id)))?;
     let practice = data.practice(&p.practice_id).ok_or_else(|| ReportError::UnknownPractice(p.practice_id.clone()))?;
     let mut doc = document(&format!("Placering {}", trainee.id), printed_on);
     let regular = Face { id: doc.add_font(&fonts.regular), parsed: &fonts.regular };

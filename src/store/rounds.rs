@@ -65,7 +65,9 @@ pub(super) fn stale(conn: &Connection, cmd: &Command) -> Result<Option<StoreErro
             (name, before.as_deref().cloned())
         }
         Command::PublishRound { round } => (round.name.as_str(), Some((**round).clone())),
-        Command::UnpublishRound { round } => (round.name.as_str(), Some(Round { published: true, ..(**round).clone() })),
+        Command::UnpublishRound { round } => {
+            (round.name.as_str(), Some(Round { published: true, ..(**round).clone() }))
+        }
         _ => return Ok(None),
     };
     let now = one(conn, name)?.map(|s| s.round);

@@ -110,6 +110,9 @@ pub struct AppState {
     pub area: Option<String>,
     /// Who placed a trainee with overrides, and when: (data version, trainee id, user and time).
     override_note: Option<(u64, String, Option<UserAndTime>)>,
+    /// The round on show (a suggestion, a draft, two compared), drawn on the map as a layer;
+    /// set by the round panel every frame (issue 11, issue 13).
+    pub round_layer: Option<super::rounds::RoundLayer>,
     /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
     pub feed: Feed,
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
@@ -136,6 +139,7 @@ impl AppState {
             error: None,
             area: None,
             override_note: None,
+            round_layer: None,
             feed: Feed::default(),
             poll_every: std::time::Duration::from_secs(1),
             last_poll: None,
