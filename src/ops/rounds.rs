@@ -130,6 +130,22 @@ pub fn change(
     save(store, before, after)
 }
 
+/// The practices `trainee_id` of `round` may be sent to instead (H1–H9 with the stored
+/// placements and the round's other proposals), by id; the one it is proposed for is left out.
+pub fn change_options(data: &Dataset, round: &Round, trainee_id: &str) -> Vec<String> {
+    let Some(t) = data.trainee(trainee_id) else { return Vec::new() };
+    let mut d = data.clone();
+    d.placements.extend(round.proposals.iter().filter(|x| x.trainee_id != trainee_id).map(RoundProposal::to_placement));
+    d.placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
+    let ctx = RuleContext::new(&d);
+    let now = round.proposal(trainee_id).map(|p| p.practice_id.as_str());
+    d.practices
+        .iter()
+        .filter(|p| Some(p.id.as_str()) != now && ctx.check(t, p, t.period(), None).is_empty())
+        .map(|p| p.id.clone())
+        .collect()
+}
+
 /// The round with `trainee_id` sent to `practice_id` (pure: the desk checks with it too).
 pub fn changed(
     data: &Dataset,

@@ -37,11 +37,11 @@ pub struct RoundPanel {
     rounds: Option<(u64, Vec<crate::store::rounds::StoredRound>)>,
     /// The round opened from the list.
     open: Option<String>,
-    /// The proposal being changed: (trainee id, the practice chosen).
-    changing: Option<(String, Option<String>)>,
-    /// The two rounds chosen for comparing, and the comparison on show.
-    compare_a: Option<String>,
-    compare_b: Option<String>,
+    /// The proposal being changed: (trainee id, the practice chosen, the practices it may go to).
+    changing: Option<(String, Option<String>, Vec<String>)>,
+    /// The rounds ticked for comparing (the first two by name are compared), and the comparison
+    /// on show.
+    compare: BTreeSet<String>,
     comparison: Option<Comparison>,
     /// The trainee whose two practices the map shows (a click in the comparison).
     compare_pick: Option<String>,
@@ -393,9 +393,23 @@ impl RoundPanel {
                     let r = &s.round;
                     ui.horizontal(|ui| {
                         let selected = self.open.as_deref() == Some(r.name.as_str());
-                        if ui.selectable_label(selected, &r.name).clicked() {
+                        let name = ui.selectable_label(selected, &r.name);
+                        if name.clicked() {
                             self.open = if selected { None } else { Some(r.name.clone()) };
                             self.changing = None;
+                        }
+                        let mut on = self.compare.contains(&r.name);
+                        if ui
+                            .checkbox(&mut on, "")
+                            .labelled_by(name.id)
+                            .on_hover_text(state.t("Sammenlign denne runde", "Compare this round"))
+                            .changed()
+                        {
+                            if on {
+                                self.compare.insert(r.name.clone());
+                            } else {
+                                self.compare.remove(&r.name);
+                            }
                         }
                         ui.weak(format!(
                             "{} · {} {} · {} {}",
@@ -407,27 +421,24 @@ impl RoundPanel {
                         ));
                     });
                 }
-                ui.horizontal(|ui| {
-                    for (salt, pick) in [("compare_a", &mut self.compare_a), ("compare_b", &mut self.compare_b)] {
-                        egui::ComboBox::from_id_salt(salt)
-                            .selected_text(pick.clone().unwrap_or_else(|| "–".into()))
-                            .width(90.0)
-                            .show_ui(ui, |ui| {
-                                for s in &rounds {
-                                    ui.selectable_value(pick, Some(s.round.name.clone()), s.round.name.as_str());
-                                }
-                            });
-                    }
-                    let both = self.compare_a.is_some() && self.compare_b.is_some();
-                    if ui.add_enabled(both, egui::Button::new(state.t("Sammenlign", "Compare"))).clicked() {
-                        let find = |n: &Option<String>| rounds.iter().find(|s| Some(&s.round.name) == n.as_ref());
-                        if let (Some(a), Some(b)) = (find(&self.compare_a), find(&self.compare_b)) {
-                            self.comparison =
-                                Some(crate::ops::rounds::compare(&state.data, &a.round, &b.round, state.today));
-                            self.compare_pick = None;
-                        }
-                    }
-                });
+                self.compare.retain(|n| rounds.iter().any(|s| &s.round.name == n));
+                let ticked: Vec<&crate::store::rounds::StoredRound> =
+                    rounds.iter().filter(|s| self.compare.contains(&s.round.name)).take(2).collect();
+                let label = match ticked.as_slice() {
+                    [a, b] => format!(
+                        "{} {} {} {}",
+                        state.t("Sammenlign", "Compare"),
+                        a.round.name,
+                        state.t("og", "and"),
+                        b.round.name
+                    ),
+                    _ => state.t("Sammenlign (sæt flueben ved to)", "Compare (tick two)").to_string(),
+                };
+                if ui.add_enabled(ticked.len() == 2, egui::Button::new(label)).clicked() {
+                    self.comparison =
+                        Some(crate::ops::rounds::compare(&state.data, &ticked[0].round, &ticked[1].round, state.today));
+                    self.compare_pick = None;
+                }
                 if let Some(name) = self.open.clone()
                     && let Some(s) = rounds.iter().find(|s| s.round.name == name)
                 {
@@ -472,7 +483,8 @@ impl RoundPanel {
                         if !r.published
                             && ui.small_button(format!("{} {}", state.t("Skift", "Change"), p.trainee_id)).clicked()
                         {
-                            self.changing = Some((p.trainee_id.clone(), None));
+                            let options = crate::ops::rounds::change_options(&state.data, r, &p.trainee_id);
+                            self.changing = Some((p.trainee_id.clone(), None, options));
                         }
                     });
                 }
@@ -481,7 +493,7 @@ impl RoundPanel {
                     ui.weak(format!("{name}: {}", u.why));
                 }
             });
-            if let Some((tid, chosen)) = &mut self.changing {
+            if let Some((tid, chosen, options)) = &mut self.changing {
                 ui.horizontal(|ui| {
                     let l = ui.label(format!("{} {tid}", state.t("Ny praksis for", "New practice for")));
                     let shown = chosen
@@ -492,8 +504,9 @@ impl RoundPanel {
                         .selected_text(shown)
                         .width(160.0)
                         .show_ui(ui, |ui| {
-                            for p in &state.data.practices {
-                                ui.selectable_value(chosen, Some(p.id.clone()), format!("{} ({})", p.name, p.id));
+                            for id in options.iter() {
+                                let name = state.data.practice(id).map_or("", |p| p.name.as_str());
+                                ui.selectable_value(chosen, Some(id.clone()), format!("{name} ({id})"));
                             }
                         })
                         .response
@@ -612,9 +625,11 @@ impl RoundPanel {
         let Some(c) = &self.comparison else { return };
         let mut open = true;
         let mut pick = None;
-        egui::Window::new(state.t("Sammenlign runder", "Compare rounds")).open(&mut open).default_width(560.0).show(
-            ctx,
-            |ui| {
+        egui::Window::new(state.t("Sammenlign runder", "Compare rounds"))
+            .open(&mut open)
+            .default_pos([560.0, 90.0])
+            .default_width(560.0)
+            .show(ctx, |ui| {
                 let (a, b) = (&c.rounds[0], &c.rounds[1]);
                 egui::Grid::new("compare_grid").num_columns(3).striped(true).show(ui, |ui| {
                     ui.label("");
@@ -685,8 +700,7 @@ impl RoundPanel {
                         }
                     }
                 });
-            },
-        );
+            });
         if let Some(p) = pick {
             self.compare_pick = Some(p);
             state.tab = super::state::Tab::Map;
