@@ -471,20 +471,25 @@ impl RoundPanel {
                     let place = t.and_then(|t| t.municipality.clone().or(t.hospital_unit.clone())).unwrap_or_default();
                     let practice =
                         state.data.practice(&p.practice_id).map_or(p.practice_id.as_str(), |x| x.name.as_str());
-                    ui.horizontal(|ui| {
-                        let text = format!(
-                            "{name} ({place}) → {practice} · {}{}",
-                            i18n::period(p.start, p.end),
-                            if p.pinned { state.t(" · fastholdt", " · pinned") } else { "" }
-                        );
-                        if ui.label(text).on_hover_text(p.reasons.join("\n")).hovered() {
-                            hovered = Some(p.practice_id.clone());
-                        }
+                    let text = format!(
+                        "{name} ({place}) → {practice} · {}{}",
+                        i18n::period(p.start, p.end),
+                        if p.pinned { state.t(" · fastholdt", " · pinned") } else { "" }
+                    );
+                    // The button at the right end; the text takes what is left and is cut, so a
+                    // long round does not widen the panel (its full text and reasons on hover).
+                    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+                    ui.allocate_ui_with_layout(row, egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if !r.published
                             && ui.small_button(format!("{} {}", state.t("Skift", "Change"), p.trainee_id)).clicked()
                         {
                             let options = crate::ops::rounds::change_options(&state.data, r, &p.trainee_id);
                             self.changing = Some((p.trainee_id.clone(), None, options));
+                        }
+                        let hover = format!("{text}\n{}", p.reasons.join("\n"));
+                        let label = ui.add(egui::Label::new(text).truncate()).on_hover_text(hover);
+                        if label.hovered() {
+                            hovered = Some(p.practice_id.clone());
                         }
                     });
                 }
