@@ -266,3 +266,32 @@ fn letters_and_notices_name_only_their_own_trainees_with_danish_dates_and_amount
     assert!(exported.lines().next().expect("header").ends_with(";phone;email"), "{exported}");
     assert!(exported.contains(";75 62 00 00;ane@example.dk"), "{exported}");
 }
+
+#[test]
+fn making_changing_and_dropping_a_draft_are_audited_and_undo_one_step_each() {
+    let dir = Dir::new();
+    let db = small_region(&dir);
+    dir.ok(&["round", "new", "--db", &db, "--name", "A", "--weight", "P5=0"]);
+    dir.ok(&["round", "exclude", "--db", &db, "A", "K2"]);
+    let a = json(&dir.ok(&["round", "show", "--db", &db, "A", "--format", "json"]));
+    assert_eq!(a["excluded"], serde_json::json!(["K2"]));
+    assert!(a["proposals"].as_array().expect("p").iter().all(|p| p["trainee_id"] != "K2"));
+    // A re-run leaves the excluded trainee out.
+    dir.ok(&["round", "rerun", "--db", &db, "A"]);
+    let a = json(&dir.ok(&["round", "show", "--db", &db, "A", "--format", "json"]));
+    assert!(a["proposals"].as_array().expect("p").iter().all(|p| p["trainee_id"] != "K2"));
+    let log = json(&dir.ok(&["log", "--db", &db, "--format", "json"]));
+    let actions: Vec<&str> =
+        log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"round_new") && actions.contains(&"round_edit"), "{actions:?}");
+    dir.ok(&["undo", "--db", &db]); // the re-run
+    dir.ok(&["undo", "--db", &db]); // the exclusion
+    let a = json(&dir.ok(&["round", "show", "--db", &db, "A", "--format", "json"]));
+    assert!(a["proposals"].as_array().expect("p").iter().any(|p| p["trainee_id"] == "K2"), "K2 is back");
+    dir.ok(&["round", "drop", "--db", &db, "A"]);
+    assert_eq!(dir.run(&["round", "show", "--db", &db, "A"]).status.code(), Some(2));
+    dir.ok(&["undo", "--db", &db]);
+    dir.ok(&["round", "show", "--db", &db, "A"]);
+    dir.ok(&["undo", "--db", &db]); // the making
+    assert_eq!(dir.run(&["round", "show", "--db", &db, "A"]).status.code(), Some(2), "undoing the making removes it");
+}
