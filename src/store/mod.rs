@@ -1327,6 +1327,20 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
 
 const PRACTICE_COLS: &str = "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
     capacity, large, refuses, quality, phone, email";
+/// The practice columns as a file before schema 4 has them (phone and e-mail came with 4): an old
+/// file opened read-only is not migrated, and reads NULL for both.
+const PRACTICE_COLS_V3: &str =
+    "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
+    capacity, large, refuses, quality, NULL, NULL";
+
+/// The practice columns to read from this file.
+fn practice_cols(conn: &Connection) -> Result<&'static str> {
+    let has: bool =
+        conn.query_row("SELECT EXISTS(SELECT 1 FROM pragma_table_info('practices') WHERE name = 'phone')", [], |r| {
+            r.get(0)
+        })?;
+    Ok(if has { PRACTICE_COLS } else { PRACTICE_COLS_V3 })
+}
 const TRAINEE_COLS: &str = "id, name, kind, hospital_unit, municipality, start, end, monthly_salary, seniority_step,
     own_gp, family_practices, history";
 const PLACEMENT_COLS: &str = "trainee_id, practice_id, start, end, pinned, overrides, reason";
@@ -1472,7 +1486,12 @@ fn load_settings(conn: &Connection) -> Result<Settings> {
 fn load(conn: &Connection) -> Result<Dataset> {
     Ok(Dataset {
         region: load_region(conn)?,
-        practices: rows(conn, &format!("SELECT {PRACTICE_COLS} FROM practices ORDER BY id"), [], practice_row)?,
+        practices: rows(
+            conn,
+            &format!("SELECT {} FROM practices ORDER BY id", practice_cols(conn)?),
+            [],
+            practice_row,
+        )?,
         trainees: rows(conn, &format!("SELECT {TRAINEE_COLS} FROM trainees ORDER BY id"), [], trainee_row)?,
         placements: rows(
             conn,
@@ -1500,7 +1519,7 @@ fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
     let mut trainees: BTreeMap<String, Trainee> = BTreeMap::new();
     let mut placements: BTreeMap<String, Placement> = BTreeMap::new();
     let mut pauses: Vec<Pause> = Vec::new();
-    let practice_sql = format!("SELECT {PRACTICE_COLS} FROM practices WHERE id = ?1");
+    let practice_sql = format!("SELECT {} FROM practices WHERE id = ?1", practice_cols(conn)?);
     let trainee_sql = format!("SELECT {TRAINEE_COLS} FROM trainees WHERE id = ?1");
     for id in &subjects.practices {
         for p in rows(conn, &practice_sql, [id], practice_row)? {
