@@ -289,6 +289,9 @@ fn notice(
     doc.with_pages(out).save(&PdfSaveOptions::default(), &mut warnings)
 }
 
+/// Receives each PDF as it is made: (trainee or practice id, PDF bytes).
+pub type EmitPdf<'a> = dyn FnMut(&str, &[u8]) -> Result<(), ReportError> + 'a;
+
 /// One letter per proposal of `round` (by trainee id), each handed to `emit(trainee id, PDF)`
 /// as soon as it is made. `progress(done, total)` may cancel. Returns how many.
 pub fn letters_each(
@@ -296,7 +299,7 @@ pub fn letters_each(
     round: &Round,
     printed_on: NaiveDate,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-    emit: &mut dyn FnMut(&str, &[u8]) -> Result<(), ReportError>,
+    emit: &mut EmitPdf<'_>,
 ) -> Result<usize, ReportError> {
     let fonts = Fonts::load()?;
     let total = round.proposals.len();
@@ -325,7 +328,7 @@ pub fn notices_each(
     round: &Round,
     printed_on: NaiveDate,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-    emit: &mut dyn FnMut(&str, &[u8]) -> Result<(), ReportError>,
+    emit: &mut EmitPdf<'_>,
 ) -> Result<usize, ReportError> {
     let fonts = Fonts::load()?;
     let practices = receiving_practices(round);
