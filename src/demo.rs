@@ -358,6 +358,8 @@ pub fn generate(params: &DemoParams) -> Dataset {
                     Vec::new()
                 },
                 quality: Some([2, 3, 3, 3, 4, 4, 4, 5][rng.below(8)]),
+                phone: None,
+                email: None,
             });
         }
     }

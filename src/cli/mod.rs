@@ -5,6 +5,7 @@
 
 mod engine;
 mod money;
+mod rounds;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -470,6 +471,30 @@ pub enum Cmd {
     Settings {
         #[command(subcommand)]
         action: SettingsCmd,
+    },
+    /// Rounds as drafts: new, list, show, drop, compare, publish, and what changed since publishing.
+    Round {
+        #[command(subcommand)]
+        action: rounds::RoundCmd,
+    },
+    /// One letter (PDF, Danish) per placed trainee of a round, named <trainee id>.pdf.
+    Letters {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        round: String,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// One notice (PDF, Danish) per practice receiving trainees in a round, named <practice id>.pdf.
+    Notices {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        round: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -951,6 +976,9 @@ pub fn run(cmd: Cmd) -> CliResult {
         Cmd::Statements { db, from, to, out, practice } => {
             money::statements(&db, &from, &to, &out, practice.as_deref())
         }
+        Cmd::Round { action } => rounds::run(action),
+        Cmd::Letters { db, round, out } => rounds::letters(&db, &round, &out, false),
+        Cmd::Notices { db, round, out } => rounds::letters(&db, &round, &out, true),
     }
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{BoundaryRing, Dataset, Pause, Placement, Practice, Rule, Settings, Trainee};
 use super::privacy::{contains_cpr, cpr_refusal};
+use super::round::Round;
 use super::rules::{RuleContext, Violation};
 
 /// One row before and after a change: `None` before is an insert, `None` after a delete.
@@ -134,6 +135,20 @@ pub enum Command {
     EditPlacement {
         before: Box<Placement>,
         after: Box<Placement>,
+    },
+    /// A draft round stored (`before` none), changed, or dropped (`after` none). Places nobody.
+    SaveRound {
+        before: Option<Box<Round>>,
+        after: Option<Box<Round>>,
+    },
+    /// Every proposal of a draft round stored as placements, in one write; `round` is the draft
+    /// as the caller saw it. If one breaks a hard rule, nothing is placed.
+    PublishRound {
+        round: Box<Round>,
+    },
+    /// The inverse of `PublishRound`: its placements go and the round is a draft again.
+    UnpublishRound {
+        round: Box<Round>,
     },
 }
 
@@ -263,6 +278,18 @@ impl Command {
                 }
                 s
             }
+            Command::SaveRound { before, after } => match (before, after) {
+                (None, Some(a)) => format!("new round {} ({} proposals)", a.name, a.proposals.len()),
+                (Some(b), None) => format!("drop round {}", b.name),
+                (_, Some(a)) => format!("change round {} ({} proposals)", a.name, a.proposals.len()),
+                (None, None) => "round".to_string(),
+            },
+            Command::PublishRound { round } => {
+                format!("publish round {}: place {} trainees", round.name, round.proposals.len())
+            }
+            Command::UnpublishRound { round } => {
+                format!("take back round {}: remove {} placements", round.name, round.proposals.len())
+            }
         }
     }
 
@@ -299,6 +326,11 @@ impl Command {
             Command::Import { .. } => "import",
             Command::Boundaries { .. } => "import_boundaries",
             Command::EditPlacement { .. } => "edit_placement",
+            Command::SaveRound { before: None, .. } => "round_new",
+            Command::SaveRound { after: None, .. } => "round_drop",
+            Command::SaveRound { .. } => "round_edit",
+            Command::PublishRound { .. } => "round_publish",
+            Command::UnpublishRound { .. } => "round_unpublish",
         }
     }
 
@@ -358,7 +390,16 @@ impl Command {
                 placements: vec![Diff { before: Some((**before).clone()), after: Some((**after).clone()) }],
                 ..Rows::default()
             },
-            Command::SetThreatened { .. } | Command::SetSettings { .. } | Command::Boundaries { .. } => Rows::default(),
+            Command::PublishRound { round } => {
+                Rows { placements: round.placements().iter().map(place).collect(), ..Rows::default() }
+            }
+            Command::UnpublishRound { round } => {
+                Rows { placements: round.placements().iter().map(unplace).collect(), ..Rows::default() }
+            }
+            Command::SetThreatened { .. }
+            | Command::SetSettings { .. }
+            | Command::Boundaries { .. }
+            | Command::SaveRound { .. } => Rows::default(),
         }
     }
 
@@ -497,6 +538,8 @@ impl Command {
             Command::SetThreatened { municipality, .. } if data.region.municipality(municipality).is_none() => {
                 return Err(CommandError::Invalid(format!("unknown municipality {municipality}")));
             }
+            Command::SaveRound { before, after } => return check_round_save(before.as_deref(), after.as_deref()),
+            Command::PublishRound { round } => return check_publish(data, round),
             _ => {}
         }
         if self.keeps_rules() { self.check_placements(data) } else { Ok(()) }
@@ -612,6 +655,9 @@ impl Command {
             Command::EditPlacement { before, after } => {
                 Command::EditPlacement { before: after.clone(), after: before.clone() }
             }
+            Command::SaveRound { before, after } => Command::SaveRound { before: after.clone(), after: before.clone() },
+            Command::PublishRound { round } => Command::UnpublishRound { round: round.clone() },
+            Command::UnpublishRound { round } => Command::PublishRound { round: round.clone() },
         }
     }
 
@@ -733,6 +779,60 @@ fn check_place(data: &Dataset, ctx: &RuleContext<'_>, p: &Placement) -> Result<(
     }
     let broken: Vec<Violation> =
         ctx.check(trainee, practice, p.period(), None).into_iter().filter(|v| !p.overrides.contains(&v.rule)).collect();
+    if broken.is_empty() { Ok(()) } else { Err(CommandError::Refused(broken)) }
+}
+
+/// A round's name is its key: not empty, no CPR number, and kept when the round changes.
+fn check_round_save(before: Option<&Round>, after: Option<&Round>) -> Result<(), CommandError> {
+    if let (Some(b), Some(a)) = (before, after) {
+        if b.name != a.name {
+            return Err(CommandError::Invalid(format!("round {} cannot change its name", b.name)));
+        }
+        if b.published {
+            return Err(CommandError::Invalid(format!("round {} is published and frozen", b.name)));
+        }
+    }
+    if let Some(b) = before
+        && after.is_none()
+        && b.published
+    {
+        return Err(CommandError::Invalid(format!(
+            "round {} is published and frozen; undo the publish first to drop it",
+            b.name
+        )));
+    }
+    if let Some(a) = after {
+        if a.name.trim().is_empty() || a.name.trim() != a.name || a.name.chars().any(char::is_control) {
+            return Err(CommandError::Invalid("a round needs a name without leading or trailing spaces".into()));
+        }
+        if contains_cpr(&a.name) {
+            return Err(CommandError::Invalid(cpr_refusal("the round's name")));
+        }
+    }
+    Ok(())
+}
+
+/// H1–H9 for every proposal of a round about to be published, each seeing the ones before it;
+/// every refused proposal is named with its rules, not only the first.
+fn check_publish(data: &Dataset, round: &Round) -> Result<(), CommandError> {
+    if round.published {
+        return Err(CommandError::Invalid(format!("round {} is published already", round.name)));
+    }
+    if round.proposals.is_empty() {
+        return Err(CommandError::Invalid(format!("round {} has no proposals to publish", round.name)));
+    }
+    let mut ctx = RuleContext::new(data);
+    let mut broken = Vec::new();
+    for p in round.placements() {
+        match check_place(data, &ctx, &p) {
+            Ok(()) => ctx.add(p),
+            Err(CommandError::Refused(vs)) => broken.extend(vs.into_iter().map(|v| Violation {
+                rule: v.rule,
+                message: format!("{} at {}: {}", p.trainee_id, p.practice_id, v.message),
+            })),
+            Err(e) => return Err(e),
+        }
+    }
     if broken.is_empty() { Ok(()) } else { Err(CommandError::Refused(broken)) }
 }
 

@@ -664,6 +664,8 @@ mod tests {
             large: false,
             refuses: Vec::new(),
             quality: None,
+            phone: None,
+            email: None,
         }
     }
 

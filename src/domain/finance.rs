@@ -1346,6 +1346,8 @@ mod tests {
             large: false,
             refuses: Vec::new(),
             quality: None,
+            phone: None,
+            email: None,
         }
     }
 

@@ -409,6 +409,8 @@ mod tests {
             large: false,
             refuses: Vec::new(),
             quality: None,
+            phone: None,
+            email: None,
         }
     }
 

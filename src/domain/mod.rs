@@ -20,6 +20,7 @@ pub mod privacy;
 pub mod reasons;
 pub mod region;
 pub mod room;
+pub mod round;
 pub mod rules;
 pub mod score;
 pub mod suggest;

@@ -169,6 +169,12 @@ pub struct Practice {
     /// Rule P4: tutor quality, 1 (weak) to 5 (excellent): pedagogic level, experience,
     /// assessment methods and evaluations in one number. `None` is unknown (scored as 3).
     pub quality: Option<u8>,
+    /// The practice's phone number for the trainee's letter (issue 13), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The practice's e-mail address for the trainee's letter, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl Practice {

@@ -885,6 +885,8 @@ pub(crate) mod test_support {
             large: false,
             refuses: Vec::new(),
             quality: None,
+            phone: None,
+            email: None,
         }
     }
 

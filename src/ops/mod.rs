@@ -7,6 +7,7 @@
 pub mod fairness;
 pub mod files;
 pub mod money;
+pub mod rounds;
 pub mod settings;
 
 use chrono::NaiveDate;

@@ -816,6 +816,8 @@ mod tests {
             large: false,
             refuses: Vec::new(),
             quality: None,
+            phone: None,
+            email: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod fairness;
 pub mod format;
+pub mod letter;
 pub mod log;
 pub mod reasons;
 pub mod settings;

@@ -573,6 +573,8 @@ fn unknown_practice(id: &str) -> Practice {
         large: false,
         refuses: Vec::new(),
         quality: None,
+        phone: None,
+        email: None,
     }
 }
 
@@ -608,6 +610,8 @@ mod tests {
             large: false,
             refuses: Vec::new(),
             quality: None,
+            phone: None,
+            email: None,
         }
     }
 

@@ -68,6 +68,10 @@ impl Table {
                 ("large", false),
                 ("refuses", false),
                 ("quality", false),
+                // The practice's contact for the trainees' letters (issue 13); export writes these
+                // two only when some practice has one, so older files export as they did.
+                ("phone", false),
+                ("email", false),
             ],
             Table::Trainees => &[
                 ("id", true),
@@ -422,6 +426,8 @@ pub fn parse_import(input: &ImportInput, existing: &Dataset, update: bool) -> Re
                 large: row.optional_bool("large")?.unwrap_or(false),
                 refuses,
                 quality: quality.map(|q| q as u8),
+                phone: Some(row.get("phone").to_string()).filter(|v| !v.is_empty()),
+                email: Some(row.get("email").to_string()).filter(|v| !v.is_empty()),
             });
         }
     }
@@ -634,7 +640,12 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
     let mut out: Vec<u8> = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        w.write_record(table.columns().iter().map(|(c, _)| *c))?;
+        let contacts = data.practices.iter().any(|p| p.phone.is_some() || p.email.is_some());
+        let columns = match table {
+            Table::Practices if !contacts => &table.columns()[..table.columns().len() - 2],
+            _ => table.columns(),
+        };
+        w.write_record(columns.iter().map(|(c, _)| *c))?;
         let opt = |v: Option<String>| v.unwrap_or_default();
         let opt_text = |v: &Option<String>| v.as_deref().map(text).unwrap_or_default();
         match table {
@@ -642,7 +653,7 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
                 let mut ps: Vec<&Practice> = data.practices.iter().collect();
                 ps.sort_by(|a, b| a.id.cmp(&b.id));
                 for p in ps {
-                    w.write_record([
+                    let mut record = vec![
                         text(&p.id),
                         text(&p.name),
                         text(&p.address),
@@ -658,7 +669,11 @@ pub fn export_table(table: Table, data: &Dataset) -> Result<Vec<u8>, csv::Error>
                         yes_no(p.large).to_string(),
                         p.refuses.iter().map(|t| t.key()).collect::<Vec<_>>().join("|"),
                         opt(p.quality.map(|q| q.to_string())),
-                    ])?;
+                    ];
+                    if contacts {
+                        record.extend([opt_text(&p.phone), opt_text(&p.email)]);
+                    }
+                    w.write_record(record)?;
                 }
             }
             Table::Trainees => {

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod fs;
 pub mod lock;
 pub mod outfile;
+pub mod rounds;
 mod schema;
 
 use chrono::NaiveDate;
@@ -478,6 +479,22 @@ impl Store {
         self
     }
 
+    /// Every round, draft or published, by name (issue 13).
+    pub fn rounds(&self) -> Result<Vec<rounds::StoredRound>> {
+        rounds::all(&self.conn)
+    }
+
+    /// One round by its name.
+    pub fn round(&self, name: &str) -> Result<Option<rounds::StoredRound>> {
+        rounds::one(&self.conn, name)
+    }
+
+    /// The newest audit id of a change to the region's data (round drafts do not count): the
+    /// version a round is computed on.
+    pub fn data_stamp(&self) -> Result<i64> {
+        rounds::data_version(&self.conn)
+    }
+
     /// Reads the whole region into memory.
     pub fn load(&self) -> Result<Dataset> {
         load(&self.conn)
@@ -844,6 +861,9 @@ fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<String>
     if let Some(stale) = cmd.stale_row(&data, !strict) {
         return Err(conflict(tx, &stale));
     }
+    if let Some(e) = rounds::stale(tx, cmd)? {
+        return Err(e);
+    }
     cmd.check(&data)?;
     Ok(cmd.summary_in(&data))
 }
@@ -1137,7 +1157,8 @@ fn update_clause(columns: &str) -> String {
 fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<()> {
     let on_conflict = if replace { update_clause(PRACTICE_COLS) } else { String::new() };
     tx.prepare_cached(&format!(
-        "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+         ?16, ?17)
          {on_conflict}"
     ))?
     .execute(params![
@@ -1156,6 +1177,8 @@ fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<
         p.large,
         join_types(&p.refuses),
         p.quality,
+        p.phone,
+        p.email,
     ])?;
     Ok(())
 }
@@ -1298,6 +1321,9 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
             )?;
         }
         Command::SetSettings { after, .. } => write_settings(tx, after)?,
+        Command::SaveRound { .. } | Command::PublishRound { .. } | Command::UnpublishRound { .. } => {
+            rounds::apply(tx, cmd)?
+        }
         Command::Boundaries { after, .. } => {
             tx.execute("DELETE FROM boundaries", [])?;
             let mut st = tx.prepare(
@@ -1314,7 +1340,21 @@ fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
 }
 
 const PRACTICE_COLS: &str = "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
-    capacity, large, refuses, quality";
+    capacity, large, refuses, quality, phone, email";
+/// The practice columns as a file before schema 4 has them (phone and e-mail came with 4): an old
+/// file opened read-only is not migrated, and reads NULL for both.
+const PRACTICE_COLS_V3: &str =
+    "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
+    capacity, large, refuses, quality, NULL, NULL";
+
+/// The practice columns to read from this file.
+fn practice_cols(conn: &Connection) -> Result<&'static str> {
+    let has: bool =
+        conn.query_row("SELECT EXISTS(SELECT 1 FROM pragma_table_info('practices') WHERE name = 'phone')", [], |r| {
+            r.get(0)
+        })?;
+    Ok(if has { PRACTICE_COLS } else { PRACTICE_COLS_V3 })
+}
 const TRAINEE_COLS: &str = "id, name, kind, hospital_unit, municipality, start, end, monthly_salary, seniority_step,
     own_gp, family_practices, history";
 const PLACEMENT_COLS: &str = "trainee_id, practice_id, start, end, pinned, overrides, reason";
@@ -1346,6 +1386,8 @@ fn practice_row(r: &rusqlite::Row<'_>) -> Result<Practice> {
         large: r.get(12)?,
         refuses: types_col(r.get(13)?)?,
         quality: r.get(14)?,
+        phone: r.get(15)?,
+        email: r.get(16)?,
     })
 }
 
@@ -1458,7 +1500,12 @@ fn load_settings(conn: &Connection) -> Result<Settings> {
 fn load(conn: &Connection) -> Result<Dataset> {
     Ok(Dataset {
         region: load_region(conn)?,
-        practices: rows(conn, &format!("SELECT {PRACTICE_COLS} FROM practices ORDER BY id"), [], practice_row)?,
+        practices: rows(
+            conn,
+            &format!("SELECT {} FROM practices ORDER BY id", practice_cols(conn)?),
+            [],
+            practice_row,
+        )?,
         trainees: rows(conn, &format!("SELECT {TRAINEE_COLS} FROM trainees ORDER BY id"), [], trainee_row)?,
         placements: rows(
             conn,
@@ -1486,7 +1533,7 @@ fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
     let mut trainees: BTreeMap<String, Trainee> = BTreeMap::new();
     let mut placements: BTreeMap<String, Placement> = BTreeMap::new();
     let mut pauses: Vec<Pause> = Vec::new();
-    let practice_sql = format!("SELECT {PRACTICE_COLS} FROM practices WHERE id = ?1");
+    let practice_sql = format!("SELECT {} FROM practices WHERE id = ?1", practice_cols(conn)?);
     let trainee_sql = format!("SELECT {TRAINEE_COLS} FROM trainees WHERE id = ?1");
     for id in &subjects.practices {
         for p in rows(conn, &practice_sql, [id], practice_row)? {

@@ -151,4 +151,19 @@ CREATE TABLE audit_subjects (
     PRIMARY KEY (kind, id, audit_id)
 ) STRICT, WITHOUT ROWID;
 "#,
+    // 4: draft rounds (issue 13), and the practices' optional phone and e-mail for the letters.
+    // A round is one row: its scope, weights, data version, proposals with scores and reasons,
+    // pins and exclusions are the JSON `body` (`domain::round::Round`); `published_after` is the
+    // newest audit id before it was published ("changes since publishing").
+    r#"
+CREATE TABLE rounds (
+    name            TEXT PRIMARY KEY,
+    published       INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+    published_after INTEGER,
+    body            TEXT NOT NULL
+) STRICT;
+
+ALTER TABLE practices ADD COLUMN phone TEXT;
+ALTER TABLE practices ADD COLUMN email TEXT;
+"#,
 ];

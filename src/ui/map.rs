@@ -487,6 +487,7 @@ impl MapPanel {
                     text_colour,
                     state.area.as_deref(),
                 );
+                super::rounds::paint_layer(ui.painter(), state, &|i| geometry.marker_pos(i, t), text_colour);
             })
             .response;
         self.last_transform = transform;

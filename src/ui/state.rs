@@ -116,6 +116,9 @@ pub struct AppState {
     pub modifiers: egui::Modifiers,
     /// A drop that asks for its dates: (trainee id, practice id), for the place form to open.
     pub place_request: Option<(String, String)>,
+    /// The round on show (a suggestion, a draft, two compared), drawn on the map as a layer;
+    /// set by the round panel every frame (issue 11, issue 13).
+    pub round_layer: Option<super::rounds::RoundLayer>,
     /// Where the change feed is: `data` holds every audit row up to `feed.seen`.
     pub feed: Feed,
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
@@ -144,6 +147,7 @@ impl AppState {
             override_note: (0, HashMap::new()),
             modifiers: egui::Modifiers::NONE,
             place_request: None,
+            round_layer: None,
             feed: Feed::default(),
             poll_every: std::time::Duration::from_secs(1),
             last_poll: None,
