@@ -27,6 +27,8 @@ TOLERANCE = 0.0013
 # Islands smaller than this (square degrees, scaled) are dropped (about 0.4 km²).
 MIN_AREA = 0.00005
 DIGITS = 4
+# A turn sharper than this (about 160 degrees) is a needle, not a coastline.
+SPIKE_COSINE = -0.94
 REGION = "DK-82"
 LAT_SCALE = math.cos(math.radians(56.2))
 
@@ -67,6 +69,31 @@ def douglas_peucker(points, tolerance):
             stack.append((first, index))
             stack.append((index, last))
     return [p for p, k in zip(points, keep) if k]
+
+
+def turn_cosine(a, b, c):
+    """Cosine of the angle between a->b and b->c: -1 is a full reversal (a spike)."""
+    v1 = ((b[0] - a[0]) * LAT_SCALE, b[1] - a[1])
+    v2 = ((c[0] - b[0]) * LAT_SCALE, c[1] - b[1])
+    l1, l2 = math.hypot(*v1), math.hypot(*v2)
+    if l1 == 0.0 or l2 == 0.0:
+        return -1.0
+    return (v1[0] * v2[0] + v1[1] * v2[1]) / (l1 * l2)
+
+
+def despike(points):
+    """Drops interior points where the line turns back on itself: a narrow spit or fjord that
+    simplification left as a needle, which a stroked outline would draw as a long spike."""
+    points = list(points)
+    changed = True
+    while changed and len(points) > 2:
+        changed = False
+        for i in range(1, len(points) - 1):
+            if turn_cosine(points[i - 1], points[i], points[i + 1]) < SPIKE_COSINE:
+                del points[i]
+                changed = True
+                break
+    return points
 
 
 def ring_area(ring):
@@ -119,10 +146,17 @@ def main():
             if owners[key(ring[i])] != owners[key(ring[i - 1])] or owners[key(ring[i])] != owners[key(ring[(i + 1) % n])]
         ]
         if not cuts:
-            # A ring nobody shares (an island): cut it at its westmost and eastmost points.
+            # A ring nobody shares (an island): simplified on its own, cut at its westmost and
+            # eastmost points, then despiked all round (no neighbour needs its points).
             west = min(range(n), key=lambda i: ring[i])
             east = max(range(n), key=lambda i: ring[i])
-            cuts = sorted({west, east})
+            lo, hi = sorted({west, east})
+            if lo == hi:
+                return list(ring)
+            first = despike(douglas_peucker(ring[lo : hi + 1], TOLERANCE))
+            second = despike(douglas_peucker(ring[hi:] + ring[: lo + 1], TOLERANCE))
+            out = first[:-1] + second[:-1]
+            return despike(out + out[:2])[:-2] if len(out) > 3 else out
         out = []
         for c, start in enumerate(cuts):
             end = cuts[(c + 1) % len(cuts)]
@@ -134,7 +168,7 @@ def main():
             elif forward in simplified_arcs:
                 piece = simplified_arcs[forward]
             else:
-                piece = douglas_peucker(arc, TOLERANCE)
+                piece = despike(douglas_peucker(arc, TOLERANCE))
                 simplified_arcs[forward] = piece
             out.extend(piece[:-1])
         return out

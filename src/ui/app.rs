@@ -142,21 +142,23 @@ impl App {
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         // Narrow windows (1280 px and less) start with narrower side panels, so a tab keeps room.
         let narrow = ui.ctx().content_rect().width() < 1500.0;
-        egui::Panel::left("queue")
-            .resizable(true)
-            .default_size(if narrow { 260.0 } else { 300.0 })
-            .show_collapsible(ui, &mut self.show_queue, |ui| self.queue.ui(ui, &mut self.state));
+        egui::Panel::left("queue").resizable(true).default_size(if narrow { 260.0 } else { 300.0 }).show_collapsible(
+            ui,
+            &mut self.show_queue,
+            |ui| self.queue.ui(ui, &mut self.state),
+        );
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(if narrow { 240.0 } else { 280.0 })
             .show_collapsible(ui, &mut self.show_inspector, |ui| {
-                egui::ScrollArea::vertical().id_salt("inspector_scroll").show(ui, |ui| {
-                    inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form)
-                })
+                egui::ScrollArea::vertical()
+                    .id_salt("inspector_scroll")
+                    .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form))
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
-                let queue_toggle = if self.show_queue { "⏴" } else { "⏵" };
+            // Wrapped: in a narrow window the row breaks rather than hiding a tab under another.
+            ui.horizontal_wrapped(|ui| {
+                let queue_toggle = if self.show_queue { "◀" } else { "▶" };
                 if ui
                     .selectable_label(self.show_queue, format!("{queue_toggle} {}", self.state.t("Kø", "Queue")))
                     .on_hover_text(self.state.t("Vis eller skjul køen", "Show or hide the queue"))
@@ -188,19 +190,23 @@ impl App {
                         }
                     }
                 }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let toggle = if self.show_inspector { "⏵" } else { "⏴" };
+                let toggle = if self.show_inspector { "▶" } else { "◀" };
+                let details = format!("{} {toggle}", self.state.t("Detaljer", "Details"));
+                let mut details_toggle = |ui: &mut egui::Ui| {
                     if ui
-                        .selectable_label(
-                            self.show_inspector,
-                            format!("{} {toggle}", self.state.t("Detaljer", "Details")),
-                        )
+                        .selectable_label(self.show_inspector, details.as_str())
                         .on_hover_text(self.state.t("Vis eller skjul detaljerne", "Show or hide the details"))
                         .clicked()
                     {
                         self.show_inspector = !self.show_inspector;
                     }
-                });
+                };
+                // At the right end of the row when there is room for it, else next in the row.
+                if ui.available_width() > 110.0 {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), details_toggle);
+                } else {
+                    details_toggle(ui);
+                }
             });
             ui.separator();
             match self.state.tab {
@@ -412,8 +418,9 @@ impl App {
             ui.label(&state.status);
             // After files were written: the status names the folder; this opens it.
             if let Some(folder) = state.files.written_folder(&state.status).map(Path::to_path_buf) {
-                let open =
-                    ui.small_button(state.t("Åbn mappen", "Open the folder")).on_hover_text(folder.display().to_string());
+                let open = ui
+                    .small_button(state.t("Åbn mappen", "Open the folder"))
+                    .on_hover_text(folder.display().to_string());
                 if open.clicked()
                     && let Err(e) = super::files::open_folder(&folder, state.lang)
                 {

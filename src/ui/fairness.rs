@@ -982,7 +982,7 @@ pub fn nice_step(at_least: f64) -> f64 {
 /// Ticks `min_px` points apart or more, at steps of 1, 2 or 5 times a power of ten (whole
 /// numbers only when `whole`): fewer ticks on a small plot, never none, each with room for its
 /// label.
-fn nice_spacer(min_px: f32, whole: bool) -> egui_plot::GridSpacer<'static> {
+fn nice_spacer(min_px: f32, whole: bool) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     uniform_grid_spacer(move |input| {
         let per_point = input.base_step_size / f64::from(GRID_MIN_PX);
         let mut step = nice_step(per_point * f64::from(min_px));
@@ -1007,7 +1007,10 @@ fn decimals(step: f64) -> usize {
 /// An x axis of whole years, labelled at every tick of [`nice_spacer`] (each year where there is
 /// room, every second or fifth where there is not).
 fn year_axis(lang: Lang) -> AxisHints<'static> {
-    AxisHints::new_x().label(lang.t("år", "year")).label_spacing(LABEL_SPACING).formatter(|mark, _| year_label(mark.value))
+    AxisHints::new_x()
+        .label(lang.t("år", "year"))
+        .label_spacing(LABEL_SPACING)
+        .formatter(|mark, _| year_label(mark.value))
 }
 
 /// A year tick's label: the year, or nothing between years.

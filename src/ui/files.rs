@@ -422,7 +422,13 @@ impl FileDialogs {
     /// Answers a dialog for `purpose` with `paths`, as if the user had chosen them (tests; and
     /// the native dialog's answer).
     pub fn answer(&mut self, purpose: FilePurpose, paths: Vec<PathBuf>) {
-        if let Some(folder) = paths.first().map(|p| if purpose.kind() == DialogKind::PickFolder { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() }) {
+        if let Some(folder) = paths.first().map(|p| {
+            if purpose.kind() == DialogKind::PickFolder {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        }) {
             self.last_folder = Some(folder);
         }
         self.done = Some((purpose, paths));
@@ -444,7 +450,8 @@ impl FileDialogs {
     /// answer comes on a later frame, through [`FileDialogs::take`].
     pub fn ask(&mut self, purpose: FilePurpose, file_name: Option<String>, lang: Lang) -> Option<String> {
         if self.native == NativeDialogs::Probe {
-            self.native = if native_dialogs_available() { NativeDialogs::Available } else { NativeDialogs::Unavailable };
+            self.native =
+                if native_dialogs_available() { NativeDialogs::Available } else { NativeDialogs::Unavailable };
         }
         if self.native == NativeDialogs::Available {
             let started = std::time::Instant::now();
@@ -493,7 +500,7 @@ impl FileDialogs {
             DialogKind::SaveFile => egui_file::FileDialog::save_file(),
         }
         .initial_path(start)
-        .id(egui::Id::new("tutorfordeling_file_dialog"))
+        .id(egui::Id::unique("tutorfordeling_file_dialog"))
         .title(purpose.title(lang))
         .open_button_text(std::borrow::Cow::Borrowed(match purpose.kind() {
             DialogKind::PickFolder => lang.t("Vælg denne mappe", "Choose this folder"),
@@ -574,12 +581,19 @@ fn native_dialogs_available() -> bool {
         .filter_map(|d| std::fs::read_dir(d).ok())
         .flatten()
         .flatten()
-        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("org.freedesktop.impl.portal.FileChooser")));
+        .any(|e| {
+            std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("org.freedesktop.impl.portal.FileChooser"))
+        });
     bus && portal_with_chooser
 }
 
 /// The system's file dialog for `purpose`; `None` when cancelled or when it could not open.
-fn native_dialog(purpose: FilePurpose, file_name: Option<&str>, start: Option<&Path>, lang: Lang) -> Option<Vec<PathBuf>> {
+fn native_dialog(
+    purpose: FilePurpose,
+    file_name: Option<&str>,
+    start: Option<&Path>,
+    lang: Lang,
+) -> Option<Vec<PathBuf>> {
     let mut dialog = rfd::FileDialog::new().set_title(purpose.title(lang));
     if let Some((name, extensions)) = purpose.filter() {
         dialog = dialog.add_filter(name, extensions);
@@ -625,6 +639,10 @@ pub fn open_folder(folder: &Path, lang: Lang) -> Result<(), String> {
         .spawn()
         .map(drop)
         .map_err(|e| {
-            format!("{} {} ({program}: {e})", lang.t("Mappen kunne ikke åbnes:", "The folder could not be opened:"), folder.display())
+            format!(
+                "{} {} ({program}: {e})",
+                lang.t("Mappen kunne ikke åbnes:", "The folder could not be opened:"),
+                folder.display()
+            )
         })
 }

@@ -174,51 +174,56 @@ impl FinancePanel {
         let rows: Vec<(&String, &Totals)> = computed.run.summary.per_practice.iter().collect();
         // The table scrolls sideways when the tab is narrower than its columns (1280 px with both
         // side panels open), so the last column, "Netto for praksis", can always be reached.
-        egui::ScrollArea::horizontal().id_salt("finance_table_scroll").auto_shrink([false, false]).show(ui, |ui| {
-        TableBuilder::new(ui)
-            .id_salt("finance_table")
-            .striped(true)
-            .resizable(true)
-            .column(Column::initial(70.0).at_least(60.0))
-            .column(Column::initial(170.0).at_least(80.0).clip(true))
-            .columns(Column::initial(110.0).at_least(90.0), 4)
-            .column(Column::initial(130.0).at_least(110.0))
-            .header(22.0, |mut h| {
-                for title in [
-                    state.t("Praksis", "Practice"),
-                    state.t("Navn", "Name"),
-                    state.t("Lønbasis", "Salary basis"),
-                    state.t("Praksis betaler", "Practice pays"),
-                    state.t("Region betaler", "Region pays"),
-                    state.t("Honorar", "Honorarium"),
-                    state.t("Netto for praksis", "Net for practice"),
-                ] {
-                    h.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, rows.len(), |mut row| {
-                    let (id, t) = rows[row.index()];
-                    row.col(|ui| {
-                        if ui.link(id.as_str()).clicked() {
-                            pick = Some(id.clone());
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(state.data.practice(id).map(|p| p.name.as_str()).unwrap_or(""));
-                    });
-                    for amount in [t.basis, t.practice_share, t.region_share, t.honorarium, net_for_practice(t)] {
-                        row.col(|ui| {
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                ui.label(amount.to_danish());
+        egui::ScrollArea::horizontal()
+            .id_salt("finance_table_scroll")
+            .auto_shrink([false, false])
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+            .show(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt("finance_table")
+                    .striped(true)
+                    .resizable(true)
+                    .column(Column::initial(70.0).at_least(60.0))
+                    .column(Column::initial(170.0).at_least(80.0).clip(true))
+                    .columns(Column::initial(110.0).at_least(90.0), 4)
+                    .column(Column::initial(130.0).at_least(110.0))
+                    .header(22.0, |mut h| {
+                        for title in [
+                            state.t("Praksis", "Practice"),
+                            state.t("Navn", "Name"),
+                            state.t("Lønbasis", "Salary basis"),
+                            state.t("Praksis betaler", "Practice pays"),
+                            state.t("Region betaler", "Region pays"),
+                            state.t("Honorar", "Honorarium"),
+                            state.t("Netto for praksis", "Net for practice"),
+                        ] {
+                            h.col(|ui| {
+                                ui.strong(title);
                             });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(20.0, rows.len(), |mut row| {
+                            let (id, t) = rows[row.index()];
+                            row.col(|ui| {
+                                if ui.link(id.as_str()).clicked() {
+                                    pick = Some(id.clone());
+                                }
+                            });
+                            row.col(|ui| {
+                                ui.label(state.data.practice(id).map(|p| p.name.as_str()).unwrap_or(""));
+                            });
+                            for amount in [t.basis, t.practice_share, t.region_share, t.honorarium, net_for_practice(t)]
+                            {
+                                row.col(|ui| {
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        ui.label(amount.to_danish());
+                                    });
+                                });
+                            }
                         });
-                    }
-                });
+                    });
             });
-        });
         if let Some(id) = pick {
             state.selection = Selection::Practice(id);
         }
@@ -428,57 +433,60 @@ fn practice_lines_ui(ui: &mut egui::Ui, state: &AppState, sel: &PracticeLines) {
     ))
     .id_salt("finance_practice_lines")
     .show(ui, |ui| {
-        egui::ScrollArea::horizontal().id_salt("finance_practice_lines_scroll").show(ui, |ui| {
-        TableBuilder::new(ui)
-            .id_salt("finance_practice_lines_table")
-            .striped(true)
-            .max_scroll_height(220.0)
-            .column(Column::initial(170.0).clip(true))
-            .column(Column::initial(70.0))
-            .column(Column::initial(60.0))
-            .column(Column::initial(40.0))
-            .columns(Column::initial(95.0).at_least(80.0), 4)
-            .header(20.0, |mut h| {
-                for title in [
-                    state.t("Uddannelseslæge", "Trainee"),
-                    state.t("Type", "Type"),
-                    state.t("Måned", "Month"),
-                    state.t("Dage", "Days"),
-                    state.t("Lønbasis", "Salary basis"),
-                    state.t("Praksis andel", "Practice share"),
-                    state.t("Region andel", "Region share"),
-                    state.t("Honorar", "Honorarium"),
-                ] {
-                    h.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(18.0, sel.lines.len(), |mut row| {
-                    let l = &sel.lines[row.index()];
-                    row.col(|ui| {
-                        ui.label(&l.trainee_name);
-                    });
-                    row.col(|ui| {
-                        ui.label(state.lang.kind(l.kind));
-                    });
-                    row.col(|ui| {
-                        ui.label(l.month.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(l.days.to_string());
-                    });
-                    for amount in [l.basis, l.practice_share, l.region_share, l.honorarium] {
-                        row.col(|ui| {
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                ui.label(amount.to_danish());
+        egui::ScrollArea::horizontal()
+            .id_salt("finance_practice_lines_scroll")
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+            .show(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt("finance_practice_lines_table")
+                    .striped(true)
+                    .max_scroll_height(220.0)
+                    .column(Column::initial(170.0).clip(true))
+                    .column(Column::initial(70.0))
+                    .column(Column::initial(60.0))
+                    .column(Column::initial(40.0))
+                    .columns(Column::initial(95.0).at_least(80.0), 4)
+                    .header(20.0, |mut h| {
+                        for title in [
+                            state.t("Uddannelseslæge", "Trainee"),
+                            state.t("Type", "Type"),
+                            state.t("Måned", "Month"),
+                            state.t("Dage", "Days"),
+                            state.t("Lønbasis", "Salary basis"),
+                            state.t("Praksis andel", "Practice share"),
+                            state.t("Region andel", "Region share"),
+                            state.t("Honorar", "Honorarium"),
+                        ] {
+                            h.col(|ui| {
+                                ui.strong(title);
                             });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(18.0, sel.lines.len(), |mut row| {
+                            let l = &sel.lines[row.index()];
+                            row.col(|ui| {
+                                ui.label(&l.trainee_name);
+                            });
+                            row.col(|ui| {
+                                ui.label(state.lang.kind(l.kind));
+                            });
+                            row.col(|ui| {
+                                ui.label(l.month.to_string());
+                            });
+                            row.col(|ui| {
+                                ui.label(l.days.to_string());
+                            });
+                            for amount in [l.basis, l.practice_share, l.region_share, l.honorarium] {
+                                row.col(|ui| {
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        ui.label(amount.to_danish());
+                                    });
+                                });
+                            }
                         });
-                    }
-                });
+                    });
             });
-        });
     });
 }
 

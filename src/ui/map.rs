@@ -506,10 +506,7 @@ impl MapPanel {
         // has the keyboard.
         if !ctx.egui_wants_keyboard_input() {
             let (zoom_in, zoom_out) = ctx.input(|i| {
-                (
-                    i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
-                    i.key_pressed(egui::Key::Minus),
-                )
+                (i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals), i.key_pressed(egui::Key::Minus))
             });
             if zoom_in {
                 self.zoom_step(1.0);
@@ -532,7 +529,8 @@ impl MapPanel {
         let mut selected_ring = None;
         let mut tile_shown = false;
         let now = ctx.input(|i| i.time);
-        let mut tracked = self.tiles.as_mut().filter(|_| self.show_tiles).map(|t| TrackedTiles { inner: t, shown: &mut tile_shown });
+        let mut tracked =
+            self.tiles.as_mut().filter(|_| self.show_tiles).map(|t| TrackedTiles { inner: t, shown: &mut tile_shown });
         let tiles: Option<&mut dyn walkers::Tiles> = tracked.as_mut().map(|t| t as &mut dyn walkers::Tiles);
         // Wheel zooms around the pointer and a drag pans, as in web maps (walkers' default wants
         // Ctrl for zooming and pans with the wheel).
@@ -618,31 +616,31 @@ impl MapPanel {
         }
     }
 
-    /// "+", "−" and "Hele regionen" in the map's top right corner, as web maps have them.
+    /// "+", "−" and "Hele regionen" in the map's top right corner, one above the other, as web
+    /// maps have them (narrow, so the legend keeps its place at the left).
     fn controls_ui(&mut self, ui: &mut egui::Ui, map_rect: Rect, state: &AppState) {
-        let size = Vec2::new(150.0, 30.0);
-        let rect = Rect::from_min_size(Pos2::new(map_rect.right() - size.x - 8.0, map_rect.top() + 8.0), size);
-        let mut child = ui.new_child(
-            egui::UiBuilder::new().max_rect(rect).layout(egui::Layout::right_to_left(egui::Align::Center)),
+        let width = 118.0;
+        let rect = Rect::from_min_size(
+            Pos2::new(map_rect.right() - width - 8.0, map_rect.top() + 8.0),
+            Vec2::new(width, 96.0),
         );
-        egui::Frame::popup(child.style()).inner_margin(3.0).show(&mut child, |ui| {
-            ui.horizontal(|ui| {
-                if ui
-                    .button(state.t("Hele regionen", "Whole region"))
-                    .on_hover_text(state.t("Vis hele regionen", "Show the whole region"))
-                    .clicked()
-                {
-                    self.fitted = false;
-                    ui.ctx().request_repaint();
-                }
-                if ui.button("−").on_hover_text(state.t("Zoom ud (−)", "Zoom out (−)")).clicked() {
-                    self.zoom_step(-1.0);
-                }
-                if ui.button("+").on_hover_text(state.t("Zoom ind (+)", "Zoom in (+)")).clicked() {
-                    self.zoom_step(1.0);
-                }
-            });
-        });
+        let mut child =
+            ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(egui::Layout::top_down(egui::Align::Max)));
+        let button = |text: &str| egui::Button::new(text).min_size(Vec2::new(28.0, 24.0));
+        if child.add(button("+")).on_hover_text(state.t("Zoom ind (+)", "Zoom in (+)")).clicked() {
+            self.zoom_step(1.0);
+        }
+        if child.add(button("−")).on_hover_text(state.t("Zoom ud (−)", "Zoom out (−)")).clicked() {
+            self.zoom_step(-1.0);
+        }
+        if child
+            .add(button(state.t("Hele regionen", "Whole region")))
+            .on_hover_text(state.t("Vis hele regionen", "Show the whole region"))
+            .clicked()
+        {
+            self.fitted = false;
+            child.ctx().request_repaint();
+        }
     }
 }
 
@@ -799,7 +797,10 @@ fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool
         // Attribution for what is drawn: the boundaries' source and, with tiles, OpenStreetMap.
         let mut sources = Vec::new();
         if !state.boundaries.is_empty() {
-            sources.push(state.t("Grænser: Geodatastyrelsen & Danske Kommuner", "Boundaries: Geodatastyrelsen & Danske Kommuner"));
+            sources.push(
+                state
+                    .t("Grænser: Geodatastyrelsen & Danske Kommuner", "Boundaries: Geodatastyrelsen & Danske Kommuner"),
+            );
         }
         if osm_tiles {
             sources.push(state.t("Kort: © OpenStreetMap-bidragydere", "Map: © OpenStreetMap contributors"));
@@ -823,10 +824,7 @@ const BUNDLED_BOUNDARIES: &[u8] = include_bytes!("../../assets/midtjylland_munic
 
 /// The boundaries to draw: the file's own when it has any (an imported file wins), otherwise the
 /// outlines shipped with the program, so the first start shows a real map with no network.
-pub fn with_bundled_boundaries(
-    own: Vec<BoundaryRing>,
-    region: &crate::domain::region::Region,
-) -> Vec<BoundaryRing> {
+pub fn with_bundled_boundaries(own: Vec<BoundaryRing>, region: &crate::domain::region::Region) -> Vec<BoundaryRing> {
     if !own.is_empty() {
         return own;
     }
