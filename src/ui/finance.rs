@@ -174,13 +174,18 @@ impl FinancePanel {
         let rows: Vec<(&String, &Totals)> = computed.run.summary.per_practice.iter().collect();
         // The table scrolls sideways when the tab is narrower than its columns (1280 px with both
         // side panels open), so the last column, "Netto for praksis", can always be reached.
+        // A solid bar, visible without hovering: the table is wider than the tab at 1280 px.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
         egui::ScrollArea::horizontal()
             .id_salt("finance_table_scroll")
             .auto_shrink([false, false])
             .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
             .show(ui, |ui| {
+                // Room below the rows for the sideways scroll bar.
+                let height = (ui.available_height() - 44.0).max(120.0);
                 TableBuilder::new(ui)
                     .id_salt("finance_table")
+                    .max_scroll_height(height)
                     .striped(true)
                     .resizable(true)
                     .column(Column::initial(70.0).at_least(60.0))
