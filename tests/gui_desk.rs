@@ -277,9 +277,11 @@ fn plot_texts(size: [f32; 2]) -> Vec<(String, Rect)> {
     let left = title("Måneder pr. tutor (P1)");
     let right = title("Typeblanding i regionen (P2)");
     let lower = title("Gini pr. år (0 = helt jævnt)");
+    // Only the central area: not the queue at the left nor the details at the right.
+    let central_right = h.get_by_label("Detaljer ▶").rect().right() + 2.0;
     // Which plot a text belongs to: its quadrant.
-    let tagged = all
-        .into_iter()
+    all.into_iter()
+        .filter(|(_, r)| r.left() >= left.left() - 2.0 && r.right() <= central_right)
         .map(|(t, r)| {
             let quadrant = match (r.center().x < right.left() - 4.0, r.center().y < lower.top()) {
                 (true, true) => "histogram",
@@ -290,8 +292,7 @@ fn plot_texts(size: [f32; 2]) -> Vec<(String, Rect)> {
             (format!("{quadrant}|{t}"), r)
         })
         .filter(|(_, r)| r.top() > left.bottom())
-        .collect();
-    tagged
+        .collect()
 }
 
 fn in_plot<'a>(texts: &'a [(String, Rect)], plot: &str) -> Vec<&'a str> {

@@ -74,19 +74,19 @@ fn snapshot_every_tab(mut app: App, size: [f32; 2], suffix: &str) {
     let mut h = harness(app, size);
     h.remove_cursor();
     h.run_ok();
-    h.snapshot(&format!("map_tab_{suffix}"));
+    h.snapshot(format!("map_tab_{suffix}"));
     for (tab, name) in [("Praksisser", "practices_tab"), ("Fordeling", "fairness_tab"), ("Økonomi", "finance_tab")] {
         h.get_by_label(tab).click();
         h.remove_cursor();
         h.run_ok();
-        h.snapshot(&format!("{name}_{suffix}"));
+        h.snapshot(format!("{name}_{suffix}"));
     }
     h.get_by_label("Fordeling").click();
     h.run_ok();
     h.get_by_label("Grafer").click();
     h.remove_cursor();
     h.run_ok();
-    h.snapshot(&format!("fairness_plots_{suffix}"));
+    h.snapshot(format!("fairness_plots_{suffix}"));
 }
 
 #[test]
