@@ -11,7 +11,7 @@ use crate::domain::command::Command;
 use crate::store::{OpenOptions, Store, StoreError};
 
 use super::fairness::FairnessPanel;
-use super::files::BackupsWindow;
+use super::files::{BackupsWindow, FilePurpose};
 use super::finance::FinancePanel;
 use super::i18n::{self, Lang};
 use super::map::MapPanel;
@@ -62,6 +62,9 @@ pub struct App {
     /// "Ny uddannelseslæge…" or "Redigér uddannelseslæge", while open.
     pub trainee_form: Option<super::trainee_form::TraineeForm>,
     applied_dark: Option<bool>,
+    /// The side panels, each collapsible (from the tab bar or the View menu) to give a tab room.
+    pub show_queue: bool,
+    pub show_inspector: bool,
 }
 
 impl App {
@@ -106,6 +109,8 @@ impl App {
             log: super::log::LogWindow::default(),
             trainee_form: None,
             applied_dark: None,
+            show_queue: true,
+            show_inspector: true,
         }
     }
 
@@ -136,18 +141,33 @@ impl App {
             egui::Panel::top("notices").show(ui, |ui| super::files::notices_ui(ui, &mut self.state));
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("queue")
+        // Narrow windows (1280 px and less) start with narrower side panels, so a tab keeps room.
+        let narrow = ui.ctx().content_rect().width() < 1500.0;
+        egui::Panel::left("queue").resizable(true).default_size(if narrow { 260.0 } else { 300.0 }).show_collapsible(
+            ui,
+            &mut self.show_queue,
+            |ui| self.queue.ui(ui, &mut self.state),
+        );
+        egui::Panel::right("inspector")
             .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| self.queue.ui(ui, &mut self.state));
-        egui::Panel::right("inspector").resizable(true).default_size(280.0).show(ui, |ui| {
-            // A scroll area: the ranked list and a row's reasons outgrow 720 pixels.
-            egui::ScrollArea::vertical()
-                .id_salt("inspector_scroll")
-                .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form))
-        });
+            .default_size(if narrow { 240.0 } else { 280.0 })
+            .show_collapsible(ui, &mut self.show_inspector, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("inspector_scroll")
+                    .show(ui, |ui| inspector_ui(ui, &mut self.state, &mut self.place, &mut self.trainee_form))
+            });
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: in a narrow window the row breaks rather than hiding a tab under another.
+            ui.horizontal_wrapped(|ui| {
+                let queue_toggle = if self.show_queue { "◀" } else { "▶" };
+                if ui
+                    .selectable_label(self.show_queue, format!("{queue_toggle} {}", self.state.t("Kø", "Queue")))
+                    .on_hover_text(self.state.t("Vis eller skjul køen", "Show or hide the queue"))
+                    .clicked()
+                {
+                    self.show_queue = !self.show_queue;
+                }
+                ui.separator();
                 let tabs = [
                     (Tab::Map, self.state.t("Kort", "Map")),
                     (Tab::Practices, self.state.t("Praksisser", "Practices")),
@@ -171,6 +191,23 @@ impl App {
                         }
                     }
                 }
+                let toggle = if self.show_inspector { "▶" } else { "◀" };
+                let details = format!("{} {toggle}", self.state.t("Detaljer", "Details"));
+                let mut details_toggle = |ui: &mut egui::Ui| {
+                    if ui
+                        .selectable_label(self.show_inspector, details.as_str())
+                        .on_hover_text(self.state.t("Vis eller skjul detaljerne", "Show or hide the details"))
+                        .clicked()
+                    {
+                        self.show_inspector = !self.show_inspector;
+                    }
+                };
+                // At the right end of the row when there is room for it, else next in the row.
+                if ui.available_width() > 110.0 {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), details_toggle);
+                } else {
+                    details_toggle(ui);
+                }
             });
             ui.separator();
             match self.state.tab {
@@ -189,8 +226,34 @@ impl App {
             self.trainee_form = None;
         }
         super::files::open_prompt_ui(ui.ctx(), &mut self.state);
+        self.state.files.ui(ui.ctx());
+        self.file_answers();
         override_dialog_ui(ui.ctx(), &mut self.state);
         error_dialog_ui(ui.ctx(), &mut self.state);
+    }
+
+    /// The answers of the File menu's dialogs (the system's own answer at once, the in-app one on
+    /// a later frame).
+    fn file_answers(&mut self) {
+        let state = &mut self.state;
+        if let Some(path) = state.files.take_one(FilePurpose::NewFile) {
+            new_file(state, &path);
+        }
+        if let Some(path) = state.files.take_one(FilePurpose::Open) {
+            state.switch_to(&path);
+        }
+        if let Some(path) = state.files.take_one(FilePurpose::SaveCopy) {
+            save_copy(state, &path);
+        }
+        if let Some(files) = state.files.take(FilePurpose::ImportCsv) {
+            import_csv(state, &files);
+        }
+        if let Some(dir) = state.files.take_one(FilePurpose::ExportCsv) {
+            export_csv(state, &dir);
+        }
+        if let Some(path) = state.files.take_one(FilePurpose::ImportBoundaries) {
+            import_boundaries(state, &path);
+        }
     }
 
     fn shortcuts(&mut self, ui: &mut egui::Ui) {
@@ -213,26 +276,22 @@ impl App {
         let backups = &mut self.backups;
         let log = &mut self.log;
         let trainee_form = &mut self.trainee_form;
+        let show_queue = &mut self.show_queue;
+        let show_inspector = &mut self.show_inspector;
         egui::MenuBar::new().ui(ui, |ui| {
             let writable = !state.is_read_only();
             ui.menu_button(state.t("Filer", "File"), |ui| {
                 if ui.button(state.t("Ny…", "New…")).clicked() {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite"]).save_file() {
-                        new_file(state, &path);
-                    }
+                    state.ask_file(FilePurpose::NewFile, Some("region.sqlite".into()));
                 }
                 if ui.button(state.t("Åbn…", "Open…")).clicked() {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite"]).pick_file() {
-                        state.switch_to(&path);
-                    }
+                    state.ask_file(FilePurpose::Open, None);
                 }
                 if ui.button(state.t("Gem en kopi…", "Save a copy…")).clicked() {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite"]).save_file() {
-                        save_copy(state, &path);
-                    }
+                    state.ask_file(FilePurpose::SaveCopy, Some("kopi.sqlite".into()));
                 }
                 if ui.button(state.t("Gendan fra sikkerhedskopi…", "Restore from backup…")).clicked() {
                     ui.close();
@@ -241,15 +300,11 @@ impl App {
                 ui.separator();
                 if ui.add_enabled(writable, egui::Button::new(state.t("Importér CSV…", "Import CSV…"))).clicked() {
                     ui.close();
-                    if let Some(files) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).pick_files() {
-                        import_csv(state, &files);
-                    }
+                    state.ask_file(FilePurpose::ImportCsv, None);
                 }
                 if ui.button(state.t("Eksportér CSV…", "Export CSV…")).clicked() {
                     ui.close();
-                    if let Some(dir) = rfd::FileDialog::new().pick_folder() {
-                        export_csv(state, &dir);
-                    }
+                    state.ask_file(FilePurpose::ExportCsv, None);
                 }
                 if ui
                     .add_enabled(
@@ -259,9 +314,7 @@ impl App {
                     .clicked()
                 {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).pick_file() {
-                        import_boundaries(state, &path);
-                    }
+                    state.ask_file(FilePurpose::ImportBoundaries, None);
                 }
                 ui.separator();
                 ui.menu_button(state.t("Seneste filer", "Recent files"), |ui| {
@@ -325,12 +378,15 @@ impl App {
                     state.dark = true;
                     ui.close();
                 }
+                ui.separator();
+                ui.checkbox(show_queue, state.t("Køen", "The queue"));
+                ui.checkbox(show_inspector, state.t("Detaljer", "Details"));
             });
         });
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
-        let state = &self.state;
+        let state = &mut self.state;
         ui.horizontal(|ui| {
             let file =
                 state.path().map(|p| p.display().to_string()).unwrap_or_else(|| state.t("ingen fil", "no file").into());
@@ -361,6 +417,17 @@ impl App {
             }
             ui.separator();
             ui.label(&state.status);
+            // After files were written: the status names the folder; this opens it.
+            if let Some(folder) = state.files.written_folder(&state.status).map(Path::to_path_buf) {
+                let open = ui
+                    .small_button(state.t("Åbn mappen", "Open the folder"))
+                    .on_hover_text(folder.display().to_string());
+                if open.clicked()
+                    && let Err(e) = super::files::open_folder(&folder, state.lang)
+                {
+                    state.status = e;
+                }
+            }
         });
     }
 }
@@ -396,7 +463,12 @@ fn new_file(state: &mut AppState, path: &Path) {
 fn save_copy(state: &mut AppState, path: &Path) {
     let Some(store) = &state.store else { return };
     match store.save_copy(path) {
-        Ok(()) => state.status = format!("{} {}", state.t("Kopi gemt i", "Copy saved to"), path.display()),
+        Ok(()) => {
+            state.status = format!("{} {}", state.t("Kopi gemt i", "Copy saved to"), path.display());
+            if let Some(folder) = path.parent() {
+                state.files.wrote_into(folder, &state.status);
+            }
+        }
         Err(e) => state.error = Some(e.to_string()),
     }
 }
@@ -434,7 +506,14 @@ pub fn import_csv(state: &mut AppState, files: &[PathBuf]) {
 fn export_csv(state: &mut AppState, dir: &Path) {
     match crate::store::csv::export_all(&state.data, dir) {
         Ok(files) => {
-            state.status = format!("{} {} {}", state.t("Skrev", "Wrote"), files.len(), state.t("filer", "files"))
+            state.status = format!(
+                "{} {} {} {}",
+                state.t("Skrev", "Wrote"),
+                files.len(),
+                state.t("filer i", "files into"),
+                dir.display()
+            );
+            state.files.wrote_into(dir, &state.status);
         }
         Err(e) => state.error = Some(format!("{e:#}")),
     }

@@ -25,6 +25,7 @@ use crate::domain::model::TraineeType;
 use crate::domain::region::District;
 use crate::report::fairness::{flag_name, flag_reason, flag_short, p6_reason};
 
+use super::files::FilePurpose;
 use super::i18n::{self, Lang};
 use super::roster::{kind_colour, timeline_ui};
 use super::state::{AppState, Selection};
@@ -192,6 +193,9 @@ impl FairnessPanel {
         match crate::ops::fairness::write_report(review, state.today, path) {
             Ok(()) => {
                 state.status = format!("{} {}", state.t("Skrev rapporten til", "Wrote the report to"), path.display());
+                if let Some(folder) = path.parent() {
+                    state.files.wrote_into(folder, &state.status);
+                }
                 true
             }
             Err(e) => {
@@ -230,15 +234,14 @@ impl FairnessPanel {
             ui.selectable_value(&mut self.view, View::Plots, lang.t("Grafer", "Plots"));
             ui.selectable_value(&mut self.view, View::OverTime, lang.t("Over tid", "Over time"));
             ui.separator();
-            if ui.button(lang.t("Udskriv rapport (PDF)…", "Print report (PDF)…")).clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .set_file_name(format!("fordeling-{}-{}.pdf", self.from.trim(), self.to.trim()))
-                    .add_filter("PDF", &["pdf"])
-                    .save_file()
-            {
-                self.write_report(state, &path);
+            if ui.button(lang.t("Udskriv rapport (PDF)…", "Print report (PDF)…")).clicked() {
+                let name = format!("fordeling-{}-{}.pdf", self.from.trim(), self.to.trim());
+                state.ask_file(FilePurpose::FairnessPdf, Some(name));
             }
         });
+        if let Some(path) = state.files.take_one(FilePurpose::FairnessPdf) {
+            self.write_report(state, &path);
+        }
         let Some(period) = self.period(state) else {
             if let Some(e) = &self.error {
                 ui.colored_label(ui.visuals().error_fg_color, e);
@@ -838,12 +841,16 @@ fn detail_ui(ui: &mut egui::Ui, state: &mut AppState, review: &FairnessReview, l
 /// The four plots with their baselines: P1's spread with the median, P2's mix with an even mix,
 /// the Gini per year, and P5's share per year with the share of tutors in threatened areas.
 fn plots_ui(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview) {
-    let height = ((ui.available_height() - 70.0) / 2.0).clamp(110.0, 340.0);
-    ui.columns(2, |cols| {
-        months_per_tutor_plot(&mut cols[0], lang, review, height);
-        type_mix_plot(&mut cols[1], lang, review, height);
-        gini_plot(&mut cols[0], lang, review, height);
-        threatened_plot(&mut cols[1], lang, review, height);
+    // Each plot has at least the room its axes need; a short window scrolls rather than
+    // squeezing the ticks away.
+    let height = ((ui.available_height() - 70.0) / 2.0).clamp(150.0, 340.0);
+    egui::ScrollArea::vertical().id_salt("fairness_plots").auto_shrink([false, false]).show(ui, |ui| {
+        ui.columns(2, |cols| {
+            months_per_tutor_plot(&mut cols[0], lang, review, height);
+            type_mix_plot(&mut cols[1], lang, review, height);
+            gini_plot(&mut cols[0], lang, review, height);
+            threatened_plot(&mut cols[1], lang, review, height);
+        });
     });
 }
 
@@ -876,8 +883,15 @@ fn months_per_tutor_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview,
         .allow_drag(false)
         .legend(Legend::default().position(Corner::LeftTop))
         .include_y(f64::from(counts.iter().copied().max().unwrap_or(1)) * 1.25)
+        .include_x(0.0)
+        .include_x(bin * 21.0)
+        .x_grid_spacer(nice_spacer(40.0, false))
+        .y_grid_spacer(nice_spacer(26.0, true))
         .custom_x_axes(vec![
-            AxisHints::new_x().label(lang.t("måneder pr. tutor", "months per tutor")).label_spacing(30.0..=40.0),
+            AxisHints::new_x()
+                .label(lang.t("måneder pr. tutor", "months per tutor"))
+                .label_spacing(LABEL_SPACING)
+                .formatter(|mark, _| i18n::number(mark.value, decimals(mark.step_size))),
         ])
         .custom_y_axes(vec![y_axis(lang.t("praksisser", "practices"))])
         .show(ui, |plot| {
@@ -915,8 +929,12 @@ fn type_mix_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height:
             TraineeType::Other => lang.t("Andre", "Other"),
         })
         .collect();
-    let x_axis =
-        AxisHints::new_x().label(lang.t("type", "type")).label_spacing(12.0..=20.0).formatter(move |mark, _| {
+    // Every bar is named under it, in a small font so that six names fit a narrow plot.
+    let x_axis = AxisHints::new_x()
+        .label(lang.t("type", "type"))
+        .label_spacing(LABEL_SPACING)
+        .tick_label_font(egui::FontId::proportional(11.0))
+        .formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
                 names.get(i as usize).copied().unwrap_or("").to_string()
@@ -932,6 +950,7 @@ fn type_mix_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height:
         .custom_x_axes(vec![x_axis])
         .x_grid_spacer(uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
         .include_y(months.iter().copied().fold(0.0, f64::max) * 1.5)
+        .y_grid_spacer(nice_spacer(26.0, false))
         .allow_scroll(false)
         .allow_drag(false)
         .legend(Legend::default().position(Corner::RightTop))
@@ -951,12 +970,41 @@ fn type_mix_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height:
         });
 }
 
-/// A y axis named `name`, its numbers in Danish form.
+/// A y axis named `name`, its numbers in Danish form; with [`nice_spacer`] every tick is named.
 fn y_axis(name: &'static str) -> AxisHints<'static> {
     AxisHints::new_y()
         .label(name)
-        .label_spacing(16.0..=24.0)
+        .label_spacing(LABEL_SPACING)
         .formatter(|mark, _| i18n::number(mark.value, decimals(mark.step_size)))
+}
+
+/// egui_plot's grid spacing: the smallest grid step is `GRID_MIN_PX` points apart.
+const GRID_MIN_PX: f32 = 8.0;
+/// Labels fade in between these distances; [`nice_spacer`] keeps ticks farther apart, so every
+/// tick it makes is named.
+const LABEL_SPACING: std::ops::RangeInclusive<f32> = 9.0..=10.0;
+
+/// The smallest step of 1, 2 or 5 times a power of ten that is at least `at_least`.
+pub fn nice_step(at_least: f64) -> f64 {
+    if !at_least.is_finite() || at_least <= 0.0 {
+        return 1.0;
+    }
+    let power = 10f64.powf(at_least.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= at_least * (1.0 - 1e-9)).unwrap_or(10.0 * power)
+}
+
+/// Ticks `min_px` points apart or more, at steps of 1, 2 or 5 times a power of ten (whole
+/// numbers only when `whole`): fewer ticks on a small plot, never none, each with room for its
+/// label.
+fn nice_spacer(min_px: f32, whole: bool) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    uniform_grid_spacer(move |input| {
+        let per_point = input.base_step_size / f64::from(GRID_MIN_PX);
+        let mut step = nice_step(per_point * f64::from(min_px));
+        if whole {
+            step = step.max(1.0);
+        }
+        [step, step * 5.0, step * 10.0]
+    })
 }
 
 /// The decimals a tick of `step` needs.
@@ -970,7 +1018,6 @@ fn decimals(step: f64) -> usize {
     }
 }
 
-/// An x axis of whole years, each labelled where there is room.
 /// A plot's hover text with Danish numbers ("8.532,5", not "8532.5"): the nearest point's series,
 /// x and y; nothing away from the data.
 fn hover_text(pos: &egui_plot::HoverPosition<'_>) -> Option<String> {
@@ -982,16 +1029,32 @@ fn hover_text(pos: &egui_plot::HoverPosition<'_>) -> Option<String> {
     }
 }
 
+/// An x axis of whole years, labelled at every tick of [`nice_spacer`] (each year where there is
+/// room, every second or fifth where there is not).
 fn year_axis(lang: Lang) -> AxisHints<'static> {
-    AxisHints::new_x().label(lang.t("år", "year")).label_spacing(32.0..=40.0).formatter(|mark, _| {
-        let year = mark.value.round();
-        if (mark.value - year).abs() < 1e-6 { format!("{year:.0}") } else { String::new() }
-    })
+    AxisHints::new_x()
+        .label(lang.t("år", "year"))
+        .label_spacing(LABEL_SPACING)
+        .formatter(|mark, _| year_label(mark.value))
+}
+
+/// A year tick's label: the year, or nothing between years.
+pub fn year_label(value: f64) -> String {
+    let year = value.round();
+    if (value - year).abs() < 1e-6 { format!("{year:.0}") } else { String::new() }
+}
+
+/// The first and last year of a time plot's points (this year when there are none).
+fn year_range(points: &[[f64; 2]]) -> (f64, f64) {
+    let first = points.iter().map(|p| p[0]).fold(f64::INFINITY, f64::min);
+    let last = points.iter().map(|p| p[0]).fold(f64::NEG_INFINITY, f64::max);
+    if first.is_finite() { (first, last) } else { (2026.0, 2026.0) }
 }
 
 fn gini_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height: f32) {
     ui.label(RichText::new(lang.t("Gini pr. år (0 = helt jævnt)", "Gini per year (0 = perfectly even)")).strong());
     let points: Vec<[f64; 2]> = review.gini_by_year.iter().map(|(y, g)| [f64::from(*y), *g]).collect();
+    let (first_year, last_year) = year_range(&points);
     Plot::new("gini_by_year")
         .label_formatter(hover_text)
         .height(height)
@@ -999,7 +1062,10 @@ fn gini_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, height: f32
         .allow_drag(false)
         .include_y(0.0)
         .include_y(0.5)
-        .x_grid_spacer(uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .include_x(first_year - 0.4)
+        .include_x(last_year + 0.4)
+        .x_grid_spacer(nice_spacer(44.0, true))
+        .y_grid_spacer(nice_spacer(26.0, false))
         .custom_x_axes(vec![year_axis(lang)])
         .custom_y_axes(vec![y_axis(lang.t("Gini for måneder pr. tutor", "Gini of months per tutor"))])
         .show(ui, |plot| {
@@ -1018,15 +1084,19 @@ fn threatened_plot(ui: &mut egui::Ui, lang: Lang, review: &FairnessReview, heigh
     let base = review.threatened_tutor_share * 100.0;
     let max_share = points.iter().map(|p| p[1]).fold(0.0, f64::max);
     let share_name = lang.t("andel af månederne", "share of the months");
+    let (first_year, last_year) = year_range(&points);
     Plot::new("threatened_by_year")
         .label_formatter(hover_text)
         .height(height)
         .allow_scroll(false)
         .allow_drag(false)
         .include_y(0.0)
-        .include_y(base.max(max_share) * 1.6)
+        .include_y((base.max(max_share) * 1.6).max(1.0))
+        .include_x(first_year - 0.4)
+        .include_x(last_year + 0.4)
         .legend(Legend::default().position(Corner::RightBottom))
-        .x_grid_spacer(uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .x_grid_spacer(nice_spacer(44.0, true))
+        .y_grid_spacer(nice_spacer(26.0, false))
         .custom_x_axes(vec![year_axis(lang)])
         .custom_y_axes(vec![y_axis(lang.t("% af uddannelsesmånederne", "% of the trainee months"))])
         .show(ui, |plot| {

@@ -301,3 +301,346 @@ impl BackupsWindow {
             });
     }
 }
+
+/// What a file dialog is for: decides its kind (a file to open, files, a folder, a file to save),
+/// its title and its filter, and which panel takes the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilePurpose {
+    NewFile,
+    Open,
+    SaveCopy,
+    ImportCsv,
+    ExportCsv,
+    ImportBoundaries,
+    /// "Udskriv opgørelser…": the folder the statements go in.
+    PrintStatements,
+    FinanceCsv,
+    FairnessPdf,
+    IntroRanking,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogKind {
+    PickFile,
+    PickFiles,
+    PickFolder,
+    SaveFile,
+}
+
+impl FilePurpose {
+    fn kind(self) -> DialogKind {
+        match self {
+            FilePurpose::Open | FilePurpose::ImportBoundaries | FilePurpose::IntroRanking => DialogKind::PickFile,
+            FilePurpose::ImportCsv => DialogKind::PickFiles,
+            FilePurpose::ExportCsv | FilePurpose::PrintStatements => DialogKind::PickFolder,
+            FilePurpose::NewFile | FilePurpose::SaveCopy | FilePurpose::FinanceCsv | FilePurpose::FairnessPdf => {
+                DialogKind::SaveFile
+            }
+        }
+    }
+
+    /// The file types offered: a name and the extensions.
+    fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
+        match self {
+            FilePurpose::NewFile | FilePurpose::Open | FilePurpose::SaveCopy => Some(("SQLite", &["sqlite"])),
+            FilePurpose::ImportCsv | FilePurpose::FinanceCsv | FilePurpose::IntroRanking => Some(("CSV", &["csv"])),
+            FilePurpose::ImportBoundaries => Some(("GeoJSON", &["geojson", "json"])),
+            FilePurpose::FairnessPdf => Some(("PDF", &["pdf"])),
+            FilePurpose::ExportCsv | FilePurpose::PrintStatements => None,
+        }
+    }
+
+    fn title(self, lang: Lang) -> &'static str {
+        match self {
+            FilePurpose::NewFile => lang.t("Ny fil", "New file"),
+            FilePurpose::Open => lang.t("Åbn fil", "Open file"),
+            FilePurpose::SaveCopy => lang.t("Gem en kopi", "Save a copy"),
+            FilePurpose::ImportCsv => lang.t("Importér CSV", "Import CSV"),
+            FilePurpose::ExportCsv => lang.t("Eksportér CSV til mappe", "Export CSV to a folder"),
+            FilePurpose::ImportBoundaries => lang.t("Importér kommunegrænser", "Import municipality boundaries"),
+            FilePurpose::PrintStatements => lang.t("Vælg mappe til opgørelserne", "Choose a folder for the statements"),
+            FilePurpose::FinanceCsv => lang.t("Eksportér økonomi som CSV", "Export finance as CSV"),
+            FilePurpose::FairnessPdf => lang.t("Gem rapporten (PDF)", "Save the report (PDF)"),
+            FilePurpose::IntroRanking => lang.t("Introrunde: vælg ranglisten", "Intro round: choose the ranking"),
+        }
+    }
+}
+
+/// Whether the system's own file dialog can open. On Linux it needs an XDG desktop portal
+/// with a file chooser (xdg-desktop-portal-gtk, -kde, -gnome) on the session bus, or `zenity`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NativeDialogs {
+    /// Look once (the default).
+    Probe,
+    Available,
+    Unavailable,
+}
+
+/// The file dialogs: the system's own where it works, otherwise an in-app dialog
+/// (`egui_file`), and never nothing. The panel that asked takes the answer with
+/// [`FileDialogs::take`].
+pub struct FileDialogs {
+    pub native: NativeDialogs,
+    /// The in-app dialog on show, and what it is for.
+    open: Option<(FilePurpose, egui_file::FileDialog)>,
+    /// The chosen paths, waiting for the panel that asked.
+    done: Option<(FilePurpose, Vec<PathBuf>)>,
+    /// The folder the program last wrote files into, and the status that said so: while that
+    /// status shows, the status bar offers to open the folder.
+    written: Option<(PathBuf, String)>,
+    /// Where the next dialog starts: the folder last used.
+    last_folder: Option<PathBuf>,
+}
+
+impl Default for FileDialogs {
+    fn default() -> FileDialogs {
+        FileDialogs { native: NativeDialogs::Probe, open: None, done: None, written: None, last_folder: None }
+    }
+}
+
+impl FileDialogs {
+    /// Whether the in-app dialog is on show, and what for (tests read it).
+    pub fn in_app(&self) -> Option<FilePurpose> {
+        self.open.as_ref().map(|(p, _)| *p)
+    }
+
+    /// The answer to a dialog opened for `purpose`, once the user chose.
+    pub fn take(&mut self, purpose: FilePurpose) -> Option<Vec<PathBuf>> {
+        if self.done.as_ref().is_some_and(|(p, _)| *p == purpose) {
+            return self.done.take().map(|(_, paths)| paths);
+        }
+        None
+    }
+
+    /// The one chosen path for `purpose` (a file or a folder).
+    pub fn take_one(&mut self, purpose: FilePurpose) -> Option<PathBuf> {
+        self.take(purpose).and_then(|mut paths| if paths.is_empty() { None } else { Some(paths.remove(0)) })
+    }
+
+    /// Answers a dialog for `purpose` with `paths`, as if the user had chosen them (tests; and
+    /// the native dialog's answer).
+    pub fn answer(&mut self, purpose: FilePurpose, paths: Vec<PathBuf>) {
+        if let Some(folder) = paths.first().map(|p| {
+            if purpose.kind() == DialogKind::PickFolder {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        }) {
+            self.last_folder = Some(folder);
+        }
+        self.done = Some((purpose, paths));
+    }
+
+    /// Notes that files were written into `folder`, as `status` says, for the status bar's
+    /// "Åbn mappen".
+    pub fn wrote_into(&mut self, folder: &Path, status: &str) {
+        self.written = Some((folder.to_path_buf(), status.to_string()));
+    }
+
+    /// The folder to offer to open while `status` is the one that named it.
+    pub fn written_folder(&self, status: &str) -> Option<&Path> {
+        self.written.as_ref().filter(|(_, s)| s == status).map(|(f, _)| f.as_path())
+    }
+
+    /// Opens a dialog for `purpose`: the system's own if it can open, otherwise the in-app one.
+    /// `file_name` is the name a save dialog suggests. Returns at once for the in-app dialog; its
+    /// answer comes on a later frame, through [`FileDialogs::take`].
+    pub fn ask(&mut self, purpose: FilePurpose, file_name: Option<String>, lang: Lang) -> Option<String> {
+        if self.native == NativeDialogs::Probe {
+            self.native =
+                if native_dialogs_available() { NativeDialogs::Available } else { NativeDialogs::Unavailable };
+        }
+        if self.native == NativeDialogs::Available {
+            let started = std::time::Instant::now();
+            match native_dialog(purpose, file_name.as_deref(), self.last_folder.as_deref(), lang) {
+                Some(paths) if !paths.is_empty() => {
+                    self.answer(purpose, paths);
+                    return None;
+                }
+                _ => {
+                    // A dialog that "returns" at once was never shown (the portal or zenity
+                    // failed): nobody cancels that fast. Fall back to the in-app dialog from now on.
+                    if started.elapsed() > std::time::Duration::from_millis(250) {
+                        return None;
+                    }
+                    self.native = NativeDialogs::Unavailable;
+                }
+            }
+            self.open_in_app(purpose, file_name, lang);
+            return Some(
+                lang.t(
+                    "Systemets fildialog kunne ikke åbnes; programmets egen bruges i stedet.",
+                    "The system's file dialog could not open; the program's own is used instead.",
+                )
+                .to_string(),
+            );
+        }
+        self.open_in_app(purpose, file_name, lang);
+        Some(
+            lang.t(
+                "Systemets fildialog findes ikke her (installér xdg-desktop-portal-gtk eller zenity); programmets egen bruges.",
+                "The system's file dialog is not available here (install xdg-desktop-portal-gtk or zenity); the program's own is used.",
+            )
+            .to_string(),
+        )
+    }
+
+    fn open_in_app(&mut self, purpose: FilePurpose, file_name: Option<String>, lang: Lang) {
+        let start = self
+            .last_folder
+            .clone()
+            .or_else(|| directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()))
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut dialog = match purpose.kind() {
+            DialogKind::PickFile | DialogKind::PickFiles => egui_file::FileDialog::open_file(),
+            DialogKind::PickFolder => egui_file::FileDialog::select_folder(),
+            DialogKind::SaveFile => egui_file::FileDialog::save_file(),
+        }
+        .initial_path(start)
+        .id(egui::Id::unique("tutorfordeling_file_dialog"))
+        .title(purpose.title(lang))
+        .open_button_text(std::borrow::Cow::Borrowed(match purpose.kind() {
+            DialogKind::PickFolder => lang.t("Vælg denne mappe", "Choose this folder"),
+            _ => lang.t("Åbn", "Open"),
+        }))
+        .save_button_text(std::borrow::Cow::Borrowed(lang.t("Gem", "Save")))
+        .cancel_button_text(std::borrow::Cow::Borrowed(lang.t("Annullér", "Cancel")))
+        .new_folder_button_text(std::borrow::Cow::Borrowed(lang.t("Ny mappe", "New folder")))
+        .new_folder_name_text(std::borrow::Cow::Borrowed(lang.t("Ny mappe", "New folder")))
+        .rename_button_text(std::borrow::Cow::Borrowed(lang.t("Omdøb", "Rename")))
+        .refresh_button_hover_text(std::borrow::Cow::Borrowed(lang.t("Opdatér", "Refresh")))
+        .parent_folder_button_hover_text(std::borrow::Cow::Borrowed(lang.t("Mappen over", "Parent folder")))
+        .file_label_text(std::borrow::Cow::Borrowed(lang.t("Fil:", "File:")))
+        .show_hidden_checkbox_text(std::borrow::Cow::Borrowed(lang.t("Vis skjulte", "Show hidden")))
+        .multi_select(purpose.kind() == DialogKind::PickFiles)
+        .default_size([560.0, 420.0]);
+        if let Some(name) = file_name {
+            dialog = dialog.default_filename(name);
+        }
+        if let Some((_, extensions)) = purpose.filter() {
+            dialog = dialog.show_files_filter(Box::new(move |path: &Path| {
+                path.is_dir()
+                    || path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+            }));
+        }
+        dialog.open();
+        self.open = Some((purpose, dialog));
+    }
+
+    /// Draws the in-app dialog while it is open and takes its answer.
+    pub fn ui(&mut self, ctx: &egui::Context) {
+        let Some((purpose, dialog)) = &mut self.open else { return };
+        let purpose = *purpose;
+        dialog.show(ctx);
+        match dialog.state() {
+            egui_file::State::Open => {}
+            egui_file::State::Selected => {
+                let paths: Vec<PathBuf> = if purpose.kind() == DialogKind::PickFiles {
+                    let chosen: Vec<PathBuf> = dialog.selection().into_iter().map(Path::to_path_buf).collect();
+                    if chosen.is_empty() { dialog.path().map(Path::to_path_buf).into_iter().collect() } else { chosen }
+                } else {
+                    dialog.path().map(Path::to_path_buf).into_iter().collect()
+                };
+                self.open = None;
+                if !paths.is_empty() {
+                    self.answer(purpose, paths);
+                }
+            }
+            egui_file::State::Cancelled | egui_file::State::Closed => self.open = None,
+        }
+    }
+}
+
+/// Whether the system's file dialog can open (see [`NativeDialogs`]). Windows and macOS always
+/// have theirs; `TUTORFORDELING_FILE_DIALOG=app` or `=native` decides by hand.
+fn native_dialogs_available() -> bool {
+    match std::env::var("TUTORFORDELING_FILE_DIALOG").as_deref() {
+        Ok("app") => return false,
+        Ok("native") => return true,
+        _ => {}
+    }
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    let on_path = |name: &str| {
+        std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
+    };
+    if on_path("zenity") {
+        return true;
+    }
+    // A portal needs a session bus and a backend that offers the file chooser.
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+    let portal_with_chooser = ["/usr/share/xdg-desktop-portal/portals", "/usr/local/share/xdg-desktop-portal/portals"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .flatten()
+        .any(|e| {
+            std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("org.freedesktop.impl.portal.FileChooser"))
+        });
+    bus && portal_with_chooser
+}
+
+/// The system's file dialog for `purpose`; `None` when cancelled or when it could not open.
+fn native_dialog(
+    purpose: FilePurpose,
+    file_name: Option<&str>,
+    start: Option<&Path>,
+    lang: Lang,
+) -> Option<Vec<PathBuf>> {
+    let mut dialog = rfd::FileDialog::new().set_title(purpose.title(lang));
+    if let Some((name, extensions)) = purpose.filter() {
+        dialog = dialog.add_filter(name, extensions);
+    }
+    if let Some(start) = start {
+        dialog = dialog.set_directory(start);
+    }
+    match purpose.kind() {
+        DialogKind::PickFile => dialog.pick_file().map(|p| vec![p]),
+        DialogKind::PickFiles => dialog.pick_files(),
+        DialogKind::PickFolder => {
+            // zenity ignores the start directory and takes `--filename`: a folder's path
+            // without its final "/" opens its parent with it selected, so give the "/" and the
+            // dialog opens inside the folder, and answers with that folder, not the one above.
+            if let Some(start) = start {
+                dialog = dialog.set_file_name(format!("{}/", start.display()));
+            }
+            dialog.pick_folder().map(|p| vec![p])
+        }
+        DialogKind::SaveFile => {
+            if let Some(name) = file_name {
+                dialog = dialog.set_file_name(name);
+            }
+            dialog.save_file().map(|p| vec![p])
+        }
+    }
+}
+
+/// "Åbn mappen": the folder in the system's file manager; says so quietly when it cannot.
+pub fn open_folder(folder: &Path, lang: Lang) -> Result<(), String> {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(folder)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| {
+            format!(
+                "{} {} ({program}: {e})",
+                lang.t("Mappen kunne ikke åbnes:", "The folder could not be opened:"),
+                folder.display()
+            )
+        })
+}

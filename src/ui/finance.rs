@@ -16,6 +16,7 @@ use crate::domain::finance::{
     FinanceLine, FinanceRun, Totals, danish_count, finance_lines, finance_run, net_for_practice,
 };
 
+use super::files::FilePurpose;
 use super::job::{Job, job_ui};
 use super::state::{AppState, Selection};
 
@@ -55,6 +56,8 @@ pub struct FinancePanel {
     selected: Option<PracticeLines>,
     error: Option<String>,
     printing: Option<Job<usize>>,
+    /// The folder the running job writes into, for the status when it is done.
+    printing_into: Option<PathBuf>,
     form: RateForm,
 }
 
@@ -125,7 +128,8 @@ impl FinancePanel {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
-        ui.horizontal(|ui| {
+        // Wrapped, so that at 1024 px "Til måned" moves to a second line rather than off the edge.
+        ui.horizontal_wrapped(|ui| {
             ui.heading(state.t("Økonomi: medfinansiering", "Finance: co-financing"));
             let l = ui.label(state.t("Fra måned (åååå-mm)", "From month (yyyy-mm)"));
             ui.add(egui::TextEdit::singleline(&mut self.from).desired_width(70.0)).labelled_by(l.id);
@@ -168,47 +172,62 @@ impl FinancePanel {
         let mut pick = None;
         let Some(computed) = &self.computed else { return };
         let rows: Vec<(&String, &Totals)> = computed.run.summary.per_practice.iter().collect();
-        TableBuilder::new(ui)
-            .id_salt("finance_table")
-            .striped(true)
-            .column(Column::initial(60.0))
-            .column(Column::initial(170.0).clip(true))
-            .columns(Column::initial(100.0).at_least(80.0), 4)
-            .column(Column::remainder().at_least(90.0))
-            .header(22.0, |mut h| {
-                for title in [
-                    state.t("Praksis", "Practice"),
-                    state.t("Navn", "Name"),
-                    state.t("Lønbasis", "Salary basis"),
-                    state.t("Praksis betaler", "Practice pays"),
-                    state.t("Region betaler", "Region pays"),
-                    state.t("Honorar", "Honorarium"),
-                    state.t("Netto for praksis", "Net for practice"),
-                ] {
-                    h.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, rows.len(), |mut row| {
-                    let (id, t) = rows[row.index()];
-                    row.col(|ui| {
-                        if ui.link(id.as_str()).clicked() {
-                            pick = Some(id.clone());
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(state.data.practice(id).map(|p| p.name.as_str()).unwrap_or(""));
-                    });
-                    for amount in [t.basis, t.practice_share, t.region_share, t.honorarium, net_for_practice(t)] {
-                        row.col(|ui| {
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                ui.label(amount.to_danish());
+        // The table scrolls sideways when the tab is narrower than its columns (1280 px with both
+        // side panels open), so the last column, "Netto for praksis", can always be reached.
+        // A solid bar, visible without hovering: the table is wider than the tab at 1280 px.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        egui::ScrollArea::horizontal()
+            .id_salt("finance_table_scroll")
+            .auto_shrink([false, false])
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+            .show(ui, |ui| {
+                // Room below the rows for the sideways scroll bar.
+                let height = (ui.available_height() - 44.0).max(120.0);
+                TableBuilder::new(ui)
+                    .id_salt("finance_table")
+                    .max_scroll_height(height)
+                    .striped(true)
+                    .resizable(true)
+                    .column(Column::initial(70.0).at_least(60.0))
+                    .column(Column::initial(170.0).at_least(80.0).clip(true))
+                    .columns(Column::initial(110.0).at_least(90.0), 4)
+                    .column(Column::initial(130.0).at_least(110.0))
+                    .header(22.0, |mut h| {
+                        for title in [
+                            state.t("Praksis", "Practice"),
+                            state.t("Navn", "Name"),
+                            state.t("Lønbasis", "Salary basis"),
+                            state.t("Praksis betaler", "Practice pays"),
+                            state.t("Region betaler", "Region pays"),
+                            state.t("Honorar", "Honorarium"),
+                            state.t("Netto for praksis", "Net for practice"),
+                        ] {
+                            h.col(|ui| {
+                                ui.strong(title);
                             });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(20.0, rows.len(), |mut row| {
+                            let (id, t) = rows[row.index()];
+                            row.col(|ui| {
+                                if ui.link(id.as_str()).clicked() {
+                                    pick = Some(id.clone());
+                                }
+                            });
+                            row.col(|ui| {
+                                ui.label(state.data.practice(id).map(|p| p.name.as_str()).unwrap_or(""));
+                            });
+                            for amount in [t.basis, t.practice_share, t.region_share, t.honorarium, net_for_practice(t)]
+                            {
+                                row.col(|ui| {
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        ui.label(amount.to_danish());
+                                    });
+                                });
+                            }
                         });
-                    }
-                });
+                    });
             });
         if let Some(id) = pick {
             state.selection = Selection::Practice(id);
@@ -304,37 +323,50 @@ impl FinancePanel {
     }
 
     fn actions_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState, from: YearMonth, to: YearMonth) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if let Some(job) = &mut self.printing {
                 state.busy = Some(job.title.clone());
                 if let Some(result) = job_ui(ui, job, state.t("Annullér", "Cancel")) {
                     self.printing = None;
                     state.busy = None;
                     match result {
-                        Ok(n) => state.status = format!("{n} {}", state.t("opgørelser skrevet", "statements written")),
+                        Ok(n) => {
+                            let dir = self.printing_into.take().unwrap_or_default();
+                            state.status = format!(
+                                "{n} {} {}",
+                                state.t("opgørelser skrevet i", "statements written into"),
+                                dir.display()
+                            );
+                            state.files.wrote_into(&dir, &state.status);
+                        }
                         Err(e) => {
                             state.status = format!("{}: {e:#}", state.t("Opgørelser stoppet", "Statements stopped"))
                         }
                     }
                 }
-            } else if ui.button(state.t("Udskriv opgørelser…", "Print statements…")).clicked()
-                && let Some(dir) =
-                    rfd::FileDialog::new().set_title(state.t("Vælg mappe", "Choose a folder")).pick_folder()
-            {
-                self.start_printing(ui.ctx(), state, from, to, dir);
+            } else if ui.button(state.t("Udskriv opgørelser…", "Print statements…")).clicked() {
+                state.ask_file(FilePurpose::PrintStatements, None);
             }
-            if ui.button(state.t("Eksportér CSV…", "Export CSV…")).clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .set_file_name(format!("finance-{from}-{to}.csv"))
-                    .add_filter("CSV", &["csv"])
-                    .save_file()
-            {
-                match export_csv(&state.data, from, to, &path) {
-                    Ok(()) => state.status = format!("{} {}", state.t("Skrev", "Wrote"), path.display()),
-                    Err(e) => state.error = Some(format!("{e:#}")),
-                }
+            if ui.button(state.t("Eksportér CSV…", "Export CSV…")).clicked() {
+                state.ask_file(FilePurpose::FinanceCsv, Some(format!("finance-{from}-{to}.csv")));
             }
         });
+        if self.printing.is_none()
+            && let Some(dir) = state.files.take_one(FilePurpose::PrintStatements)
+        {
+            self.start_printing(ui.ctx(), state, from, to, dir);
+        }
+        if let Some(path) = state.files.take_one(FilePurpose::FinanceCsv) {
+            match export_csv(&state.data, from, to, &path) {
+                Ok(()) => {
+                    state.status = format!("{} {}", state.t("Skrev", "Wrote"), path.display());
+                    if let Some(folder) = path.parent() {
+                        state.files.wrote_into(folder, &state.status);
+                    }
+                }
+                Err(e) => state.error = Some(format!("{e:#}")),
+            }
+        }
     }
 
     /// Starts writing statements into `dir` on a background thread.
@@ -349,6 +381,7 @@ impl FinancePanel {
         let data = state.data.clone();
         let today = state.today;
         let title = state.t("Udskriver opgørelser", "Printing statements").to_string();
+        self.printing_into = Some(dir.clone());
         match Job::spawn("statements", title, Some(ctx.clone()), move |progress| {
             print_statements(&data, from, to, today, &dir, &mut |f| progress.report(f))
         }) {
@@ -405,54 +438,59 @@ fn practice_lines_ui(ui: &mut egui::Ui, state: &AppState, sel: &PracticeLines) {
     ))
     .id_salt("finance_practice_lines")
     .show(ui, |ui| {
-        TableBuilder::new(ui)
-            .id_salt("finance_practice_lines_table")
-            .striped(true)
-            .max_scroll_height(220.0)
-            .column(Column::initial(170.0).clip(true))
-            .column(Column::initial(70.0))
-            .column(Column::initial(60.0))
-            .column(Column::initial(40.0))
-            .columns(Column::initial(95.0).at_least(80.0), 4)
-            .header(20.0, |mut h| {
-                for title in [
-                    state.t("Uddannelseslæge", "Trainee"),
-                    state.t("Type", "Type"),
-                    state.t("Måned", "Month"),
-                    state.t("Dage", "Days"),
-                    state.t("Lønbasis", "Salary basis"),
-                    state.t("Praksis andel", "Practice share"),
-                    state.t("Region andel", "Region share"),
-                    state.t("Honorar", "Honorarium"),
-                ] {
-                    h.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(18.0, sel.lines.len(), |mut row| {
-                    let l = &sel.lines[row.index()];
-                    row.col(|ui| {
-                        ui.label(&l.trainee_name);
-                    });
-                    row.col(|ui| {
-                        ui.label(state.lang.kind(l.kind));
-                    });
-                    row.col(|ui| {
-                        ui.label(l.month.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(l.days.to_string());
-                    });
-                    for amount in [l.basis, l.practice_share, l.region_share, l.honorarium] {
-                        row.col(|ui| {
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                ui.label(amount.to_danish());
+        egui::ScrollArea::horizontal()
+            .id_salt("finance_practice_lines_scroll")
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+            .show(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt("finance_practice_lines_table")
+                    .striped(true)
+                    .max_scroll_height(220.0)
+                    .column(Column::initial(170.0).clip(true))
+                    .column(Column::initial(70.0))
+                    .column(Column::initial(60.0))
+                    .column(Column::initial(40.0))
+                    .columns(Column::initial(95.0).at_least(80.0), 4)
+                    .header(20.0, |mut h| {
+                        for title in [
+                            state.t("Uddannelseslæge", "Trainee"),
+                            state.t("Type", "Type"),
+                            state.t("Måned", "Month"),
+                            state.t("Dage", "Days"),
+                            state.t("Lønbasis", "Salary basis"),
+                            state.t("Praksis andel", "Practice share"),
+                            state.t("Region andel", "Region share"),
+                            state.t("Honorar", "Honorarium"),
+                        ] {
+                            h.col(|ui| {
+                                ui.strong(title);
                             });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(18.0, sel.lines.len(), |mut row| {
+                            let l = &sel.lines[row.index()];
+                            row.col(|ui| {
+                                ui.label(&l.trainee_name);
+                            });
+                            row.col(|ui| {
+                                ui.label(state.lang.kind(l.kind));
+                            });
+                            row.col(|ui| {
+                                ui.label(l.month.to_string());
+                            });
+                            row.col(|ui| {
+                                ui.label(l.days.to_string());
+                            });
+                            for amount in [l.basis, l.practice_share, l.region_share, l.honorarium] {
+                                row.col(|ui| {
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        ui.label(amount.to_danish());
+                                    });
+                                });
+                            }
                         });
-                    }
-                });
+                    });
             });
     });
 }

@@ -48,9 +48,10 @@ impl IntroPanel {
 
     /// The button in the queue's intro group.
     pub fn button_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
-        if ui.button(state.t("Introrunde fra rangliste…", "Intro round from ranking…")).clicked()
-            && let Some(path) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).pick_file()
-        {
+        if ui.button(state.t("Introrunde fra rangliste…", "Intro round from ranking…")).clicked() {
+            state.ask_file(super::files::FilePurpose::IntroRanking, None);
+        }
+        if let Some(path) = state.files.take_one(super::files::FilePurpose::IntroRanking) {
             self.open_ranking(&path, state);
         }
     }

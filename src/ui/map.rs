@@ -41,6 +41,14 @@ pub struct MapPanel {
     /// Made on first use: walkers' HTTP tile source with its disk cache. Offline its requests
     /// fail in the background and the plain background shows; it never blocks a frame.
     tiles: Option<walkers::HttpTiles>,
+    /// When the base map was switched on, and whether any tile has shown since (offline, none
+    /// ever does: the map says so quietly).
+    tiles_since: Option<f64>,
+    tiles_seen: bool,
+    /// The map's rectangle in the last frame (tests check that nothing is painted outside it).
+    pub last_rect: Option<Rect>,
+    /// The selected practice's ring in the last frame: its centre and radius.
+    pub selected_ring: Option<(Pos2, f32)>,
 }
 
 impl Default for MapPanel {
@@ -59,6 +67,10 @@ impl Default for MapPanel {
             search: String::new(),
             show_tiles: false,
             tiles: None,
+            tiles_since: None,
+            tiles_seen: false,
+            last_rect: None,
+            selected_ring: None,
         }
     }
 }
@@ -338,6 +350,28 @@ impl MapGeometry {
         hovered.map(|h| h.0)
     }
 
+    /// The selected practice's mark: a wide ring in the selection colour round a dark one, drawn
+    /// above everything else. Returns its centre and radius when it is on screen.
+    pub fn paint_selected(
+        &self,
+        painter: &egui::Painter,
+        transform: ScreenTransform,
+        index: usize,
+        colour: Color32,
+    ) -> Option<(Pos2, f32)> {
+        let marker = self.markers.get(index)?;
+        let pos = transform.apply(marker.rel);
+        if !painter.clip_rect().contains(pos) {
+            return None;
+        }
+        let zoom_factor = (transform.scale / 65_536.0).clamp(0.6, 2.5);
+        let radius = marker.radius * zoom_factor + 7.0;
+        painter.circle_stroke(pos, radius + 2.0, Stroke::new(1.5, Color32::BLACK));
+        painter.circle_stroke(pos, radius, Stroke::new(3.5, colour));
+        painter.circle_stroke(pos, radius - 2.5, Stroke::new(1.0, Color32::WHITE));
+        Some((pos, radius))
+    }
+
     /// The screen position of a practice's marker under `transform`.
     pub fn marker_pos(&self, index: usize, transform: ScreenTransform) -> Option<Pos2> {
         self.markers.get(index).map(|m| transform.apply(m.rel))
@@ -386,30 +420,46 @@ impl MapPanel {
         self.geometry_version = state.data_version;
     }
 
+    /// The map's zoom level (walkers: 256 px tiles, doubling per level).
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// One zoom step in (`+`, the "+" button) or out (`−`), about the map's centre.
+    fn zoom_step(&mut self, steps: f64) {
+        // Outside walkers' range (0..=26) the zoom stays as it is, as with a web map at its end.
+        let _ = self.memory.set_zoom((self.memory.zoom() + steps).clamp(MIN_ZOOM, MAX_ZOOM));
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
         self.ensure_geometry(state);
+        if !self.fitted {
+            // Only fails outside walkers' zoom range, which `fitting_zoom` clamps to.
+            let _ = self.memory.set_zoom(fitting_zoom(ui.available_size() - Vec2::new(0.0, 30.0)));
+            let (w, s, e, n) = REGION_BOUNDS;
+            self.memory.center_at(lat_lon((s + n) / 2.0, (w + e) / 2.0));
+            self.fitted = true;
+        }
+        // After the fit, so that "Vis på kortet" on the map's first frame still pans to it.
         if let Some(id) = state.focus_practice.take()
             && let Some(p) = state.data.practice(&id)
         {
             self.memory.center_at(lat_lon(p.lat, p.lon));
-        }
-        if !self.fitted {
-            // Only fails outside walkers' zoom range, which `fitting_zoom` clamps to.
-            let _ = self.memory.set_zoom(fitting_zoom(ui.available_size()));
-            let (w, s, e, n) = REGION_BOUNDS;
-            self.memory.center_at(lat_lon((s + n) / 2.0, (w + e) / 2.0));
-            self.fitted = true;
+            if self.memory.zoom() < FOCUS_ZOOM {
+                let _ = self.memory.set_zoom(FOCUS_ZOOM);
+            }
         }
         let ctx = ui.ctx().clone();
         let dragged = egui::DragAndDrop::payload::<DraggedTrainee>(&ctx);
         if let Some(d) = &dragged {
             state.ensure_drag_check(&d.0);
         }
-        let mut highlighted: Vec<usize> = match &state.selection {
-            Selection::Practice(id) => state.data.practices.iter().position(|p| &p.id == id).into_iter().collect(),
-            _ => Vec::new(),
+        let selected: Option<usize> = match &state.selection {
+            Selection::Practice(id) => state.data.practices.iter().position(|p| &p.id == id),
+            _ => None,
         };
-        ui.horizontal(|ui| {
+        let mut highlighted: Vec<usize> = Vec::new();
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label(state.t("Find praksis", "Find practice"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
@@ -439,7 +489,12 @@ impl MapPanel {
                 // Ringing thousands of markers would hide the map; the count still tells.
                 highlighted.extend(found.into_iter().take(500));
             }
+            let was = self.show_tiles;
             ui.checkbox(&mut self.show_tiles, state.t("Baggrundskort (OpenStreetMap)", "Base map (OpenStreetMap)"));
+            if self.show_tiles && !was {
+                self.tiles_since = None;
+                self.tiles_seen = false;
+            }
         });
         if self.show_tiles && self.tiles.is_none() {
             let cache = directories::ProjectDirs::from("dk", "Region Midtjylland", "tutorfordeling")
@@ -447,22 +502,43 @@ impl MapPanel {
             let options = walkers::HttpOptions { cache, ..Default::default() };
             self.tiles = Some(walkers::HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone()));
         }
+        // Keyboard zoom, as in web maps: + and − (also = and the keypad's), unless a text field
+        // has the keyboard.
+        if !ctx.egui_wants_keyboard_input() {
+            let (zoom_in, zoom_out) = ctx.input(|i| {
+                (i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals), i.key_pressed(egui::Key::Minus))
+            });
+            if zoom_in {
+                self.zoom_step(1.0);
+            }
+            if zoom_out {
+                self.zoom_step(-1.0);
+            }
+        }
         let pointer = ctx.input(|i| i.pointer.interact_pos().or(i.pointer.hover_pos()));
         let dark = ui.visuals().dark_mode;
         let text_colour = if dark { Color32::from_gray(220) } else { Color32::from_gray(40) };
         let background = if dark { Color32::from_rgb(24, 30, 38) } else { Color32::from_rgb(214, 228, 238) };
-        ui.painter().rect_filled(ui.available_rect_before_wrap(), 0.0, background);
+        let map_rect = ui.available_rect_before_wrap();
+        ui.painter().rect_filled(map_rect, 0.0, background);
+        let selection_colour = ui.visuals().selection.bg_fill;
 
         let geometry = self.geometry.as_ref();
         let mut hovered = None;
         let mut transform = None;
-        let tiles: Option<&mut dyn walkers::Tiles> = match (&mut self.tiles, self.show_tiles) {
-            (Some(t), true) => Some(t),
-            _ => None,
-        };
-        let map = walkers::Map::new(tiles, &mut self.memory, lat_lon(REGION_CENTRE.0, REGION_CENTRE.1));
+        let mut selected_ring = None;
+        let mut tile_shown = false;
+        let now = ctx.input(|i| i.time);
+        let mut tracked =
+            self.tiles.as_mut().filter(|_| self.show_tiles).map(|t| TrackedTiles { inner: t, shown: &mut tile_shown });
+        let tiles: Option<&mut dyn walkers::Tiles> = tracked.as_mut().map(|t| t as &mut dyn walkers::Tiles);
+        // Wheel zooms around the pointer and a drag pans, as in web maps (walkers' default wants
+        // Ctrl for zooming and pans with the wheel).
+        let map = walkers::Map::new(tiles, &mut self.memory, lat_lon(REGION_CENTRE.0, REGION_CENTRE.1))
+            .zoom_with_ctrl(false)
+            .double_click_to_zoom(true);
         let response = map
-            .show(ui, |ui, _response, projector, _memory| {
+            .show(ui, |ui, response, projector, _memory| {
                 let Some(geometry) = geometry else { return };
                 let t = geometry.transform(projector);
                 transform = Some(t);
@@ -476,9 +552,13 @@ impl MapPanel {
                     }
                     _ => load,
                 };
-                let inside = pointer.filter(|p| ui.max_rect().contains(*p));
+                // walkers gives its closure a child of the panel's Ui, clipped as the panel is:
+                // everything drawn on the map is clipped to the map's own rectangle, so that
+                // zoomed in it never paints over the tab bar, the search row or the status bar.
+                let painter = ui.painter_at(response.rect);
+                let inside = pointer.filter(|p| response.rect.contains(*p));
                 hovered = geometry.paint(
-                    ui.painter(),
+                    &painter,
                     t,
                     inside,
                     &colour_of,
@@ -487,14 +567,29 @@ impl MapPanel {
                     text_colour,
                     state.area.as_deref(),
                 );
-                super::rounds::paint_layer(ui.painter(), state, &|i| geometry.marker_pos(i, t), text_colour);
+                super::rounds::paint_layer(&painter, state, &|i| geometry.marker_pos(i, t), text_colour);
+                if let Some(index) = selected {
+                    selected_ring = geometry.paint_selected(&painter, t, index, selection_colour);
+                }
             })
             .response;
         self.last_transform = transform;
+        self.last_rect = Some(response.rect);
+        self.selected_ring = selected_ring;
         self.hovered = hovered;
+        if self.show_tiles {
+            let since = *self.tiles_since.get_or_insert(now);
+            self.tiles_seen |= tile_shown;
+            if !self.tiles_seen && now - since > TILES_GRACE_SECONDS {
+                offline_note(ui, response.rect, state);
+            } else if !self.tiles_seen {
+                ctx.request_repaint_after(std::time::Duration::from_millis(500));
+            }
+        }
 
         // Legend and attribution.
         legend_ui(ui, response.rect, state, dragged.is_some(), self.show_tiles);
+        self.controls_ui(ui, response.rect, state);
 
         if let Some(index) = hovered {
             if let Some(practice) = state.data.practices.get(index) {
@@ -521,6 +616,81 @@ impl MapPanel {
             state.drop_trainee(&payload.0, &practice_id);
         }
     }
+
+    /// "+", "−" and "Hele regionen" in the map's top right corner, one above the other, as web
+    /// maps have them (narrow, so the legend keeps its place at the left).
+    fn controls_ui(&mut self, ui: &mut egui::Ui, map_rect: Rect, state: &AppState) {
+        let width = 118.0;
+        let rect = Rect::from_min_size(
+            Pos2::new(map_rect.right() - width - 8.0, map_rect.top() + 8.0),
+            Vec2::new(width, 96.0),
+        );
+        let mut child =
+            ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(egui::Layout::top_down(egui::Align::Max)));
+        let button = |text: &str| egui::Button::new(text).min_size(Vec2::new(28.0, 24.0));
+        if child.add(button("+")).on_hover_text(state.t("Zoom ind (+)", "Zoom in (+)")).clicked() {
+            self.zoom_step(1.0);
+        }
+        if child.add(button("−")).on_hover_text(state.t("Zoom ud (−)", "Zoom out (−)")).clicked() {
+            self.zoom_step(-1.0);
+        }
+        if child
+            .add(button(state.t("Hele regionen", "Whole region")))
+            .on_hover_text(state.t("Vis hele regionen", "Show the whole region"))
+            .clicked()
+        {
+            self.fitted = false;
+            child.ctx().request_repaint();
+        }
+    }
+}
+
+/// How long the base map may take before the map says that it cannot be fetched.
+const TILES_GRACE_SECONDS: f64 = 6.0;
+const MIN_ZOOM: f64 = 5.0;
+const MAX_ZOOM: f64 = 18.0;
+/// "Vis på kortet" zooms in at least this far, so the practice stands out from its neighbours.
+const FOCUS_ZOOM: f64 = 10.0;
+
+/// The OpenStreetMap tiles, noting whether any tile was ready this frame.
+struct TrackedTiles<'a> {
+    inner: &'a mut walkers::HttpTiles,
+    shown: &'a mut bool,
+}
+
+impl walkers::Tiles for TrackedTiles<'_> {
+    fn at(&mut self, tile_id: walkers::TileId) -> Option<walkers::TilePiece> {
+        let piece = walkers::Tiles::at(self.inner, tile_id);
+        *self.shown |= piece.is_some();
+        piece
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        walkers::Tiles::attribution(self.inner)
+    }
+
+    fn tile_size(&self) -> u32 {
+        walkers::Tiles::tile_size(self.inner)
+    }
+
+    fn stats(&self) -> walkers::Stats {
+        walkers::Tiles::stats(self.inner)
+    }
+}
+
+/// With the base map on and no tile arriving (no network): a quiet note at the map's foot.
+fn offline_note(ui: &egui::Ui, map_rect: Rect, state: &AppState) {
+    let painter = ui.painter_at(map_rect);
+    let text = state.t("Baggrundskort kan ikke hentes", "Background map unavailable");
+    let colour = ui.visuals().weak_text_color();
+    let galley = painter.layout_no_wrap(text.to_string(), egui::FontId::proportional(12.0), colour);
+    let pos = Pos2::new(map_rect.center().x - galley.size().x / 2.0, map_rect.bottom() - galley.size().y - 24.0);
+    painter.rect_filled(
+        Rect::from_min_size(pos, galley.size()).expand(4.0),
+        3.0,
+        ui.visuals().extreme_bg_color.gamma_multiply(0.85),
+    );
+    painter.galley(pos, galley, colour);
 }
 
 fn tooltip_ui(ui: &mut egui::Ui, state: &AppState, index: usize, practice: &Practice, dragging: bool) {
@@ -646,6 +816,22 @@ fn legend_ui(ui: &mut egui::Ui, map_rect: Rect, state: &AppState, dragging: bool
             );
         }
     }
+}
+
+/// The simplified outlines of the region's 19 municipalities that ship with the program
+/// (`assets/`, made by `scripts/simplify_boundaries.py` from Geodatastyrelsen & Danske Kommuner's
+/// public boundaries).
+const BUNDLED_BOUNDARIES: &[u8] = include_bytes!("../../assets/midtjylland_municipalities.geojson");
+
+/// The boundaries to draw: the file's own when it has any (an imported file wins), otherwise the
+/// outlines shipped with the program, so the first start shows a real map with no network.
+pub fn with_bundled_boundaries(own: Vec<BoundaryRing>, region: &crate::domain::region::Region) -> Vec<BoundaryRing> {
+    if !own.is_empty() {
+        return own;
+    }
+    // The asset is parsed by the same parser as an imported file; it is checked by a test, so
+    // an error here would only mean a region without the shipped municipalities: no outlines.
+    crate::store::boundaries::parse_boundaries(BUNDLED_BOUNDARIES, region).unwrap_or_default()
 }
 
 #[cfg(test)]

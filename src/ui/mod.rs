@@ -26,12 +26,15 @@ pub use app::App;
 use std::path::PathBuf;
 
 /// Adds DejaVu Sans (already in the build for the PDF statements) as a fallback font, for the
-/// arrows and symbols egui's default font lacks.
+/// arrows and symbols egui's default font lacks. It comes before egui's monochrome emoji fonts,
+/// which are there for the icons of the in-app file dialog (folders, files).
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert("dejavu".into(), std::sync::Arc::new(egui::FontData::from_static(dejavu::sans::regular())));
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().push("dejavu".into());
+        let list = fonts.families.entry(family).or_default();
+        let at = list.iter().position(|f| f.starts_with("NotoEmoji")).unwrap_or(list.len());
+        list.insert(at, "dejavu".into());
     }
     ctx.set_fonts(fonts);
 }

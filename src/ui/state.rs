@@ -124,6 +124,8 @@ pub struct AppState {
     /// How often the file is asked whether another program wrote (a cheap `PRAGMA data_version`).
     pub poll_every: std::time::Duration,
     last_poll: Option<std::time::Instant>,
+    /// The file dialogs: the system's own, or the in-app one where it cannot open.
+    pub files: super::files::FileDialogs,
 }
 
 impl AppState {
@@ -157,6 +159,7 @@ impl AppState {
             busy: None,
             open_prompt: None,
             notices: Vec::new(),
+            files: super::files::FileDialogs::default(),
         };
         state.switch_to(path);
         state
@@ -255,7 +258,7 @@ impl AppState {
             Err(e) => self.error = Some(format!("{e}")),
         }
         match store.boundaries() {
-            Ok(b) => self.boundaries = b,
+            Ok(b) => self.boundaries = super::map::with_bundled_boundaries(b, &self.data.region),
             Err(e) => self.error = Some(format!("{e}")),
         }
         self.data_version += 1;
@@ -294,7 +297,7 @@ impl AppState {
         }
         if boundaries && let Some(store) = &self.store {
             match store.boundaries() {
-                Ok(b) => self.boundaries = b,
+                Ok(b) => self.boundaries = super::map::with_bundled_boundaries(b, &self.data.region),
                 Err(e) => self.error = Some(format!("{e}")),
             }
         }
@@ -584,6 +587,14 @@ impl AppState {
             }
         }
         counts
+    }
+
+    /// Opens a file dialog for `purpose` (see `files::FileDialogs::ask`); when the system's own
+    /// cannot open, the in-app one opens and the status says why.
+    pub fn ask_file(&mut self, purpose: super::files::FilePurpose, file_name: Option<String>) {
+        if let Some(note) = self.files.ask(purpose, file_name, self.lang) {
+            self.status = note;
+        }
     }
 
     pub fn t(&self, danish: &'static str, english: &'static str) -> &'static str {
