@@ -357,6 +357,7 @@ impl AppState {
                 let rules: Vec<String> = violations.iter().map(|v| v.message.clone()).collect();
                 format!("{}\n{}", self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"), rules.join("\n"))
             }
+            StoreError::Denied(m) => super::files::denied_text(self.lang, m),
             StoreError::Conflict(m) => format!(
                 "{}\n{m}\n{}",
                 self.lang
