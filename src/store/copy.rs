@@ -68,7 +68,7 @@ pub fn copy_into(from: &Store, to: &mut Store) -> Result<CopyReport> {
             for row in rows {
                 db.exec(&sql, row)?;
             }
-            report.tables.push((table, rows.len()));
+            report.tables.push((*table, rows.len()));
         }
         super::pg::reset_identities(db)?;
         super::audit(db, &user, "copy", &format!("copied from {source}"), None, None, "final", None)?;

@@ -19,7 +19,7 @@ mod schema;
 pub(crate) mod sql;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use sql::{Lite, Row, Sql, Val, args, one, rows};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -850,7 +850,7 @@ impl Store {
     pub fn save_copy(&self, dest: &Path) -> Result<()> {
         if self.is_server() {
             let mut target = Store::create(dest, &Region::midtjylland())?;
-            return copy::copy_into(self, &mut target).inspect_err(|_| {
+            return copy::copy_into(self, &mut target).map(drop).inspect_err(|_| {
                 drop(std::fs::remove_file(dest));
             });
         }

@@ -87,17 +87,28 @@ impl PgConn {
 
     /// Runs `f` in one READ COMMITTED write transaction (the caller takes its locks first).
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut client = self.client.borrow_mut();
-        let mut stmts = self.stmts.borrow_mut();
-        let mut tx = client.transaction()?;
-        let out = f(&mut PgTx { tx: &mut tx, stmts: &mut stmts })?;
-        tx.commit()?;
-        Ok(out)
+        self.write_migrating(None, f)
     }
 
-    fn batch(&mut self, sql: &str) -> Result<()> {
-        self.stmts.borrow_mut().clear();
-        Ok(self.client.borrow_mut().batch_execute(sql)?)
+    /// `write`, first migrating the schema from version `from` in the same transaction.
+    fn write_migrating<T>(&mut self, from: Option<i64>, f: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        let mut client = self.client.borrow_mut();
+        let mut stmts = self.stmts.borrow_mut();
+        let result = (|| {
+            let mut tx = client.transaction()?;
+            if let Some(from) = from {
+                stmts.clear();
+                tx.batch_execute(&migration_batch(from))?;
+            }
+            let out = f(&mut PgTx { tx: &mut tx, stmts: &mut stmts })?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        if result.is_err() {
+            // A statement prepared in a rolled-back transaction may name what no longer exists.
+            stmts.clear();
+        }
+        result
     }
 }
 
@@ -305,35 +316,41 @@ fn migration_sql(i: usize) -> String {
     MIGRATIONS[i].replace("TXT", "TEXT COLLATE \"C\"")
 }
 
-/// The schema version the database holds; None when it is not a tutorfordeling database.
-fn version(conn: &mut PgConn) -> Result<Option<i64>> {
-    let exists = conn.read(|db| one(db, "SELECT to_regclass('public.tutor_schema') IS NOT NULL", &[], |r| r.get::<bool>(0)))?;
-    if exists != Some(true) {
-        return Ok(None);
-    }
-    conn.read(|db| one(db, "SELECT version FROM tutor_schema", &[], |r| r.get::<i64>(0)))
-}
-
-/// Brings the schema to `SCHEMA_VERSION` in one transaction, with the version bump and the grants.
-fn migrate(conn: &mut PgConn, from: i64) -> Result<()> {
-    let mut sql = format!("BEGIN;\nSELECT pg_advisory_xact_lock({LOCK_CLASS}, {LOCK_REGION});\n");
+/// The SQL that brings the schema from version `from` to `SCHEMA_VERSION`, with the version bump
+/// and the grants; run inside the transaction that uses it.
+fn migration_batch(from: i64) -> String {
+    let mut sql = format!("SELECT pg_advisory_xact_lock({LOCK_CLASS}, {LOCK_REGION});\n");
     if from == 0 {
         sql.push_str("CREATE TABLE tutor_schema (version BIGINT NOT NULL, application TEXT NOT NULL);\n");
         sql.push_str("INSERT INTO tutor_schema VALUES (0, 'tutorfordeling');\n");
     }
-    for i in (from as usize)..MIGRATIONS.len() {
+    for i in usize::try_from(from).unwrap_or(0)..MIGRATIONS.len() {
         sql.push_str(&migration_sql(i));
     }
     sql.push_str(&format!("UPDATE tutor_schema SET version = {SCHEMA_VERSION};\n"));
     sql.push_str(ROLES);
-    sql.push_str("GRANT SELECT ON tutor_schema TO coordinator, reviewer, hr;\nCOMMIT;\n");
-    conn.batch(&sql).inspect_err(|_| {
-        drop(conn.client.borrow_mut().batch_execute("ROLLBACK"));
+    sql.push_str("GRANT SELECT ON tutor_schema TO coordinator, reviewer, hr;\n");
+    sql
+}
+
+/// The schema version the database holds; None when it is not a tutorfordeling database.
+fn version(conn: &PgConn) -> Result<Option<i64>> {
+    conn.read(|db| {
+        let exists = one(db, "SELECT to_regclass('public.tutor_schema') IS NOT NULL", &[], |r| r.get::<bool>(0))?;
+        if exists != Some(true) {
+            return Ok(None);
+        }
+        one(db, "SELECT version FROM tutor_schema", &[], |r| r.get::<i64>(0))
     })
 }
 
+/// The authenticated login: the audit log's user.
+fn session_user(conn: &PgConn) -> Result<String> {
+    Ok(conn.read(|db| one(db, "SELECT CAST(session_user AS TEXT)", &[], |r| r.get::<String>(0)))?.unwrap_or_default())
+}
+
 fn store(conn: PgConn, url: &str, read_only: bool) -> Result<Store> {
-    let user = conn.read(|db| one(db, "SELECT CAST(session_user AS TEXT)", &[], |r| r.get::<String>(0)))?.unwrap_or_default();
+    let user = session_user(&conn)?;
     let mut warnings = Vec::new();
     if read_only {
         warnings.push(OpenWarning::ReadOnly);
@@ -349,20 +366,17 @@ fn store(conn: PgConn, url: &str, read_only: bool) -> Result<Store> {
 }
 
 /// `new --db URL`, run by the database's owner: the schema in an empty database, the roles and
-/// their grants, and the region's master data. Refuses a database that already holds a region.
+/// their grants, and the region's master data, in one transaction. Refuses a database that
+/// already holds a region.
 pub(crate) fn create(url: &str, region: &Region) -> Result<Store> {
-    let mut conn = PgConn::connect(url)?;
-    if version(&mut conn)?.is_some() {
+    let conn = PgConn::connect(url)?;
+    if version(&conn)?.is_some() {
         return Err(StoreError::Exists(PathBuf::from(redact(url))));
     }
-    migrate(&mut conn, 0)?;
-    let mut store = store(conn, url, false)?;
-    let user = store.user.clone();
-    store.write_with(|db| {
-        lock_for(db, None)?;
-        super::fill_new(db, region, &user)
-    })?;
-    Ok(store)
+    let mut conn = conn;
+    let user = session_user(&conn)?;
+    conn.write_migrating(Some(0), |db| super::fill_new(db, region, &user))?;
+    store(conn, url, false)
 }
 
 /// Opens a region on a server: it must be ours and not newer than this build; an older schema
@@ -370,7 +384,7 @@ pub(crate) fn create(url: &str, region: &Region) -> Result<Store> {
 pub(crate) fn open(url: &str, read_only: bool) -> Result<Store> {
     let mut conn = PgConn::connect(url)?;
     let path = || PathBuf::from(redact(url));
-    match version(&mut conn)? {
+    match version(&conn)? {
         None => return Err(StoreError::NotOurs(path())),
         Some(v) if v > i64::from(SCHEMA_VERSION) => {
             return Err(StoreError::TooNew {
@@ -379,7 +393,7 @@ pub(crate) fn open(url: &str, read_only: bool) -> Result<Store> {
                 supported: SCHEMA_VERSION,
             });
         }
-        Some(v) if v < i64::from(SCHEMA_VERSION) && !read_only => migrate(&mut conn, v)?,
+        Some(v) if v < i64::from(SCHEMA_VERSION) && !read_only => conn.write_migrating(Some(v), |_| Ok(()))?,
         Some(_) => {}
     }
     store(conn, url, read_only)
