@@ -58,7 +58,10 @@ fn server(c: &mut Criterion) {
         .open_trainees()
         .into_iter()
         .find_map(|t| {
-            data.practices.iter().find(|p| rules.check(t, p, t.period(), None).is_empty()).map(|p| (t.id.clone(), p.id.clone()))
+            data.practices
+                .iter()
+                .find(|p| rules.check(t, p, t.period(), None).is_empty())
+                .map(|p| (t.id.clone(), p.id.clone()))
         })
         .expect("a placeable pair");
     eprintln!("server: regional demo, {} trainees, {} placements", data.trainees.len(), data.placements.len());

@@ -65,7 +65,11 @@ fn the_same_commands_give_the_same_results_on_a_file_and_on_the_server() {
         let check = dir.run(&["check", "--db", db]);
         assert_eq!(check.status.code(), Some(0), "{e}: {}", stdout(&check));
         let log = stdout(&dir.ok(&["log", "--db", db, "--trainee", "EX-F1"]));
-        assert_eq!(log.lines().filter(|l| !l.trim().is_empty()).count(), 6, "{e}: the import, place, undo, redo, unplace, undo: {log}");
+        assert_eq!(
+            log.lines().filter(|l| !l.trim().is_empty()).count(),
+            6,
+            "{e}: the import, place, undo, redo, unplace, undo: {log}"
+        );
         exports.push((e, dir.export_bytes(Path::new(db), "out")));
     }
     if let [(_, file), (_, server)] = exports.as_slice() {

@@ -9,11 +9,11 @@
 
 pub mod backup;
 pub mod boundaries;
+pub mod copy;
 pub mod csv;
 pub mod fs;
 pub mod lock;
 pub mod outfile;
-pub mod copy;
 mod pg;
 mod schema;
 pub(crate) mod sql;
@@ -34,8 +34,8 @@ pub use crate::domain::command::Subjects;
 pub use crate::domain::model::BoundaryRing;
 pub use backup::{BackupInfo, RestoreReport, backup_dir, list_backups, newest_good_backup, restore_backup};
 pub use lock::LockInfo;
-pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use pg::{CHANNEL, is_server_url, redact};
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 /// How long a write waits for another program's write to finish before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -306,7 +306,14 @@ impl Store {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             fill_new(&mut Lite(&tx), region, &os_user())?;
             tx.commit()?;
-            Ok(Store { conn: Conn::Lite(conn), path: path.to_path_buf(), read_only: false, lock: None, warnings, user: os_user() })
+            Ok(Store {
+                conn: Conn::Lite(conn),
+                path: path.to_path_buf(),
+                read_only: false,
+                lock: None,
+                warnings,
+                user: os_user(),
+            })
         })();
         if result.is_err() {
             // Nothing half-made is left behind.
@@ -1631,7 +1638,12 @@ fn load_scope(db: &mut dyn Sql, subjects: &Subjects) -> Result<Dataset> {
         )? {
             placements.insert(p.trainee_id.clone(), p);
         }
-        pauses.extend(rows(db, &format!("SELECT {PAUSE_COLS} FROM pauses WHERE practice_id = ?1"), &args![id], pause_row)?);
+        pauses.extend(rows(
+            db,
+            &format!("SELECT {PAUSE_COLS} FROM pauses WHERE practice_id = ?1"),
+            &args![id],
+            pause_row,
+        )?);
     }
     for id in &subjects.trainees {
         for p in rows(
@@ -1643,7 +1655,7 @@ fn load_scope(db: &mut dyn Sql, subjects: &Subjects) -> Result<Dataset> {
             placements.insert(p.trainee_id.clone(), p);
         }
     }
-    let mut trainee_ids: Vec<String> = subjects.trainees.iter().cloned().collect();
+    let mut trainee_ids: Vec<String> = subjects.trainees.to_vec();
     trainee_ids.extend(placements.keys().cloned());
     for id in trainee_ids {
         if !trainees.contains_key(&id) {

@@ -420,7 +420,10 @@ mod tests {
 
     #[test]
     fn a_password_never_shows() {
-        assert_eq!(redact("postgresql://anna:hemmelig@db.rm.dk:5432/tutor"), "postgresql://anna:***@db.rm.dk:5432/tutor");
+        assert_eq!(
+            redact("postgresql://anna:hemmelig@db.rm.dk:5432/tutor"),
+            "postgresql://anna:***@db.rm.dk:5432/tutor"
+        );
         assert_eq!(redact("postgres://anna@db/tutor"), "postgres://anna@db/tutor");
         assert!(is_server_url(Path::new("postgres://x/y")));
         assert!(!is_server_url(Path::new("region.sqlite")));

@@ -70,10 +70,9 @@ impl<T: Clone + Into<Val>> From<&Option<T>> for Val {
     }
 }
 
-/// `args![a, b, ...]`: parameters as `Vec<Val>`.
+/// `args![a, b, ...]`: parameters as an array of `Val` (`&args![..]` is a `&[Val]`).
 macro_rules! args {
-    () => { Vec::<$crate::store::sql::Val>::new() };
-    ($($x:expr),+ $(,)?) => { vec![$($crate::store::sql::Val::from($x)),+] };
+    ($($x:expr),+ $(,)?) => { [$($crate::store::sql::Val::from($x)),+] };
 }
 pub(crate) use args;
 
@@ -164,7 +163,8 @@ impl Row<'_> {
 
 fn pg_val(r: &postgres::Row, i: usize) -> Result<Val> {
     use postgres::types::Type;
-    let ty = r.columns().get(i).map(|c| c.type_().clone()).ok_or_else(|| StoreError::Corrupt(format!("no column {i}")))?;
+    let ty =
+        r.columns().get(i).map(|c| c.type_().clone()).ok_or_else(|| StoreError::Corrupt(format!("no column {i}")))?;
     Ok(match ty {
         Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map_or(Val::Null, Val::Int),
         Type::INT4 => r.try_get::<_, Option<i32>>(i)?.map_or(Val::Null, |v| Val::Int(v.into())),
@@ -344,7 +344,12 @@ pub(crate) fn rows<T>(
 }
 
 /// The first row's mapping, if any.
-pub(crate) fn one<T>(db: &mut dyn Sql, sql: &str, args: &[Val], map: impl Fn(&Row<'_>) -> Result<T>) -> Result<Option<T>> {
+pub(crate) fn one<T>(
+    db: &mut dyn Sql,
+    sql: &str,
+    args: &[Val],
+    map: impl Fn(&Row<'_>) -> Result<T>,
+) -> Result<Option<T>> {
     let mut out = None;
     db.each(sql, args, &mut |r| {
         if out.is_none() {
@@ -361,6 +366,9 @@ mod tests {
 
     #[test]
     fn placeholders_become_dollars_outside_quotes() {
-        assert_eq!(to_pg("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND \"?x\" = ?12"), "SELECT a FROM t WHERE b = $1 AND c = '?2' AND \"?x\" = $12");
+        assert_eq!(
+            to_pg("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND \"?x\" = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?2' AND \"?x\" = $12"
+        );
     }
 }
