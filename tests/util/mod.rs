@@ -117,7 +117,15 @@ pub fn test_server() -> Option<String> {
                 std::env::var_os("TUTOR_TEST_REQUIRE_PG").is_none(),
                 "TUTOR_TEST_REQUIRE_PG is set but TUTOR_TEST_PG is not: the server tests must not be skipped"
             );
-            eprintln!("skipped the PostgreSQL server tests: set TUTOR_TEST_PG (scripts/pg-test-cluster start)");
+            // Once per test binary, and past the test harness's capture, so `cargo test` shows it.
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "skipped the PostgreSQL server tests: set TUTOR_TEST_PG (scripts/pg-test-cluster start)"
+                );
+            });
             None
         }
     }
