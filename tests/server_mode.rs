@@ -318,3 +318,63 @@ fn without_a_server_the_server_tests_say_they_skipped() {
     assert!(util::test_server().is_none());
     let _ = examples();
 }
+
+#[test]
+fn a_feed_read_while_four_connections_write_misses_nothing_and_replays_to_a_fresh_load() {
+    use tutorfordeling::store::Store;
+    let Some(dir) = Dir::on_server() else { return };
+    let db = dir.db().to_str().expect("url").to_string();
+    dir.ok(&["new", "--db", &db]);
+    load_region(&dir, &db, 6, 2, 40);
+    let mut reader = Store::open(Path::new(&db)).expect("reader");
+    let (mut data, mut feed) = reader.load_with_feed().expect("load");
+    let seen0 = feed.seen;
+    let writers: Vec<_> = (0..4usize)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(Path::new(&db)).expect("writer");
+                for i in 0..40usize {
+                    let t = format!("L-T{:02}", w * 10 + i % 10);
+                    let placed =
+                        store.read(&tutorfordeling::store::Subjects { trainees: vec![t.clone()], practices: vec![] });
+                    let placed = placed.expect("read").placement_of(&t).is_some();
+                    // Refusals (H8 when a practice is full) are expected; they write nothing.
+                    let _ = if placed {
+                        tutorfordeling::ops::unplace(&mut store, &t).map(drop)
+                    } else {
+                        let p = format!("L-P{:02}", (i * 5 + w) % 6);
+                        tutorfordeling::ops::place(&mut store, &t, &p, None, None, Vec::new(), None).map(drop)
+                    };
+                }
+            })
+        })
+        .collect();
+    // The desk's poll, as fast as it can, while the writers commit in any order.
+    let mut ids = Vec::new();
+    let mut replay = |data: &mut tutorfordeling::domain::model::Dataset, feed: &mut tutorfordeling::store::Feed| {
+        let changes = reader.changes_since(feed).expect("feed");
+        assert!(!changes.reload);
+        for (entry, cmd) in &changes.entries {
+            ids.push(entry.id);
+            if let Some(cmd) = cmd {
+                data.apply(cmd);
+            }
+        }
+    };
+    while writers.iter().any(|w| !w.is_finished()) {
+        replay(&mut data, &mut feed);
+    }
+    for w in writers {
+        w.join().expect("writer");
+    }
+    replay(&mut data, &mut feed);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "audit ids arrive in increasing order");
+    assert_eq!(data, reader.load().expect("load"), "the replayed feed equals a fresh load: no row was skipped");
+    let pg = dir.server.as_ref().expect("server");
+    assert_eq!(
+        ids.len() as i64,
+        pg.count(&format!("SELECT COUNT(*) FROM audit WHERE id > {seen0}")),
+        "every audit row was seen once"
+    );
+}
