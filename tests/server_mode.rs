@@ -201,7 +201,7 @@ fn a_race_for_the_last_slot_has_exactly_one_winner() {
     load_region(&dir, &db, 1, 1, 8);
     let anna = login(pg, "anna", "coordinator");
     let bo = login(pg, "bo", "coordinator");
-    for round in 0..3 {
+    for round in 0..10 {
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
         let handles: Vec<_> = (0..8)
             .map(|i| {
