@@ -378,3 +378,31 @@ fn a_feed_read_while_four_connections_write_misses_nothing_and_replays_to_a_fres
         "every audit row was seen once"
     );
 }
+
+#[test]
+fn a_reviewers_desk_shows_a_clear_refusal_and_saves_nothing() {
+    use tutorfordeling::domain::command::Command;
+    use tutorfordeling::ui::state::AppState;
+    let Some((dir, _)) = server_with_examples() else { return };
+    let pg = dir.server.as_ref().expect("server");
+    let rita = login(pg, "rita", "reviewer");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
+    let mut desk = AppState::open(Path::new(&rita), today);
+    assert!(desk.error.is_none(), "{:?}", desk.error);
+    let trainee = desk.data.trainee("EX-K2").cloned().expect("EX-K2");
+    let placement = tutorfordeling::domain::model::Placement {
+        trainee_id: trainee.id.clone(),
+        practice_id: "EX-P7".into(),
+        start: trainee.start,
+        end: trainee.end,
+        pinned: false,
+        overrides: Vec::new(),
+        reason: None,
+    };
+    assert!(!desk.execute(&Command::Place { placement }), "the server refuses a reviewer's placement");
+    let shown = desk.error.clone().unwrap_or_default();
+    assert!(shown.contains("din rolle må ikke"), "the desk says why, in Danish: {shown}");
+    assert!(shown.contains("Intet blev gemt"), "{shown}");
+    assert!(placements(pg).is_empty());
+    assert!(desk.data.placement_of("EX-K2").is_none());
+}
