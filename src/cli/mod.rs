@@ -3,6 +3,7 @@
 //! Results go to stdout, messages to stderr. Every write goes through `Store::execute`, the
 //! same path the GUI uses.
 
+mod copy;
 mod engine;
 mod money;
 mod rounds;
@@ -27,6 +28,8 @@ pub const EXIT_UNEXPECTED: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 pub const EXIT_REFUSED: i32 = 3;
 pub const EXIT_CONFLICT: i32 = 4;
+/// A PostgreSQL server refused the write: the login's role may not make it.
+pub const EXIT_DENIED: i32 = 5;
 
 /// Why a command failed, with the exit code it maps to.
 #[derive(Debug)]
@@ -37,6 +40,8 @@ pub enum Failure {
     Refused(String),
     /// Exit 4: the data changed since it was read.
     Conflict(String),
+    /// Exit 5: the server refused the write (the login's role).
+    Denied(String),
     /// Exit 1.
     Unexpected(anyhow::Error),
 }
@@ -47,6 +52,7 @@ impl Failure {
             Failure::BadInput(_) => EXIT_BAD_INPUT,
             Failure::Refused(_) => EXIT_REFUSED,
             Failure::Conflict(_) => EXIT_CONFLICT,
+            Failure::Denied(_) => EXIT_DENIED,
             Failure::Unexpected(_) => EXIT_UNEXPECTED,
         }
     }
@@ -55,7 +61,7 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::BadInput(m) | Failure::Refused(m) | Failure::Conflict(m) => f.write_str(m),
+            Failure::BadInput(m) | Failure::Refused(m) | Failure::Conflict(m) | Failure::Denied(m) => f.write_str(m),
             Failure::Unexpected(e) => write!(f, "{e:#}"),
         }
     }
@@ -70,7 +76,10 @@ impl From<StoreError> for Failure {
             | StoreError::TooNew { .. }
             | StoreError::Damaged { .. }
             | StoreError::HeldBy { .. }
-            | StoreError::ReadOnly(_) => Failure::BadInput(e.to_string()),
+            | StoreError::ReadOnly(_)
+            | StoreError::NotEmpty(_)
+            | StoreError::NotOnServer(_) => Failure::BadInput(e.to_string()),
+            StoreError::Denied(_) => Failure::Denied(e.to_string()),
             StoreError::Command(CommandError::Refused(v)) => {
                 Failure::Refused(crate::report::reasons::violation_lines(&v, lang()))
             }
@@ -121,7 +130,8 @@ pub type CliResult = Result<(), Failure>;
         With no command, the desktop program opens. Every capability of the desktop is also a command \
         here, for scripts and batch work. Exit codes: 0 done, 1 unexpected error, 2 bad input \
         (FILE:LINE:COLUMN: reason), 3 refused by a hard rule (H1-H9), 4 the data changed since it was read \
-        (nothing was written)."
+        (nothing was written), 5 the server refused the write (your login's role). --db takes a file or a \
+        postgresql:// URL."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -227,6 +237,8 @@ pub enum Cmd {
         #[arg(long)]
         geojson: PathBuf,
     },
+    /// Copy a whole region between a file and a PostgreSQL server, either way, all or nothing.
+    Copy(copy::CopyArgs),
     /// Export practices.csv, trainees.csv, placements.csv and pauses.csv (';', UTF-8 with BOM).
     Export {
         #[arg(long)]
@@ -654,8 +666,8 @@ pub fn run(cmd: Cmd) -> CliResult {
     match cmd {
         Cmd::Gui { db } => crate::ui::run(db).map_err(Failure::Unexpected),
         Cmd::New { db } => {
-            ops::new_file(&db)?;
-            eprintln!("created {}", db.display());
+            let store = ops::new_file(&db)?;
+            eprintln!("created {}", store.path().display());
             Ok(())
         }
         Cmd::Demo { db, seed, practices, trainees, years } => {
@@ -698,6 +710,7 @@ pub fn run(cmd: Cmd) -> CliResult {
             eprintln!("imported {n} boundary rings from {name}");
             Ok(())
         }
+        Cmd::Copy(args) => copy::run(&args),
         Cmd::Export { db, out } => {
             let store = open_store(&db)?;
             let data = store.load()?;
@@ -1016,6 +1029,7 @@ pub(crate) fn open_store(db: &Path) -> Result<Store, Failure> {
         return Err(Failure::BadInput(format!("{}: is a folder, not a database file", db.display())));
     }
     let store = Store::open(db).map_err(|e| match e {
+        StoreError::Server(m) => Failure::BadInput(m),
         StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::DiskIo(_) | StoreError::Busy => Failure::BadInput(format!(
             "{}: cannot be opened for reading and writing ({e}); check that the file and its folder are yours and writable",
             db.display()

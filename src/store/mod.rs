@@ -9,15 +9,19 @@
 
 pub mod backup;
 pub mod boundaries;
+pub mod copy;
 pub mod csv;
 pub mod fs;
 pub mod lock;
 pub mod outfile;
+mod pg;
 pub mod rounds;
 mod schema;
+pub(crate) mod sql;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use sql::{Lite, Row, Sql, Val, args, one, rows};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -31,6 +35,7 @@ pub use crate::domain::command::Subjects;
 pub use crate::domain::model::BoundaryRing;
 pub use backup::{BackupInfo, RestoreReport, backup_dir, list_backups, newest_good_backup, restore_backup};
 pub use lock::LockInfo;
+pub use pg::{CHANNEL, is_server_url, redact};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 /// How long a write waits for another program's write to finish before giving up.
@@ -91,6 +96,22 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// The PostgreSQL server refused a write this login's role may not make (SQLSTATE 42501;
+    /// CLI exit 5). Nothing was saved.
+    #[error(
+        "the server refused this change: {0}. Your login's role may not make it (coordinator: everything but \
+         settings; reviewer: reads only; hr: settings, the salary scale, finance). Nothing was saved"
+    )]
+    Denied(String),
+    /// Another PostgreSQL error (connection, server).
+    #[error("database server error: {0}")]
+    Server(String),
+    /// `copy` into a database that holds data of its own.
+    #[error("{0}")]
+    NotEmpty(String),
+    /// What only a file can do (backups, pragmas, the instance lock) asked of a server.
+    #[error("{0}")]
+    NotOnServer(&'static str),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -107,6 +128,19 @@ impl From<rusqlite::Error> for StoreError {
             }
         }
         StoreError::Sqlite(e)
+    }
+}
+
+/// PostgreSQL's errors: a refused privilege (42501, also a row-level security policy) is `Denied`.
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        match e.as_db_error() {
+            Some(db) if *db.code() == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => {
+                StoreError::Denied(db.message().to_string())
+            }
+            Some(db) => StoreError::Server(format!("{} ({})", db.message(), db.code().code())),
+            None => StoreError::Server(e.to_string()),
+        }
     }
 }
 
@@ -196,9 +230,17 @@ impl OpenOptions {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// An open region database.
+/// The engine under a store: the embedded SQLite file, or a PostgreSQL server.
+enum Conn {
+    Lite(Connection),
+    Pg(Box<pg::PgConn>),
+}
+
+/// An open region database: a SQLite file (`--db FILE`) or a PostgreSQL database
+/// (`--db postgresql://...`). Callers see the same API; only files have backups, pragmas and the
+/// instance lock.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
     read_only: bool,
     /// The instance lock this store holds, given back on drop.
@@ -210,9 +252,9 @@ pub struct Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if let Some(mine) = &self.lock {
+        if let (Some(mine), Conn::Lite(conn)) = (&self.lock, &self.conn) {
             // Best effort: a lock left behind is stale once this process has gone.
-            let _ = lock::release(&self.conn, mine);
+            let _ = lock::release(conn, mine);
         }
     }
 }
@@ -247,6 +289,9 @@ impl Store {
     /// Creates a new region file holding only the master data. Refuses an existing file.
     /// The file is created with mode 0600: it holds personal data.
     pub fn create(path: &Path, region: &Region) -> Result<Store> {
+        if let Some(url) = pg::url_of(path) {
+            return pg::create(url, region);
+        }
         create_private_file(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 StoreError::Exists(path.to_path_buf())
@@ -260,12 +305,16 @@ impl Store {
             configure(&conn, network_fs(path, None), &mut warnings)?;
             migrate(&mut conn, path)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            write_region(&tx, region)?;
-            write_settings(&tx, &Settings::default())?;
-            tx.execute("INSERT INTO meta(key, value) VALUES ('region', ?1)", [&region.name])?;
-            audit(&tx, &os_user(), "create", &format!("new database for {}", region.name), None, None, "final", None)?;
+            fill_new(&mut Lite(&tx), region, &os_user())?;
             tx.commit()?;
-            Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: None, warnings, user: os_user() })
+            Ok(Store {
+                conn: Conn::Lite(conn),
+                path: path.to_path_buf(),
+                read_only: false,
+                lock: None,
+                warnings,
+                user: os_user(),
+            })
         })();
         if result.is_err() {
             // Nothing half-made is left behind.
@@ -292,6 +341,9 @@ impl Store {
     /// configured (WAL, or the rollback journal on a network filesystem), migrated, backed up,
     /// and locked. Warnings that did not stop the open are in `Store::warnings`.
     pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Store> {
+        if let Some(url) = pg::url_of(path) {
+            return pg::open(url, options.read_only);
+        }
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
@@ -360,7 +412,7 @@ impl Store {
                 check_version(&conn, path)?;
                 warnings.push(OpenWarning::ReadOnly);
                 return Ok(Store {
-                    conn,
+                    conn: Conn::Lite(conn),
                     path: path.to_path_buf(),
                     read_only: true,
                     lock: None,
@@ -386,7 +438,14 @@ impl Store {
                 }
                 held = Some(mine);
             }
-            Ok(Store { conn, path: path.to_path_buf(), read_only: false, lock: held, warnings, user: os_user() })
+            Ok(Store {
+                conn: Conn::Lite(conn),
+                path: path.to_path_buf(),
+                read_only: false,
+                lock: held,
+                warnings,
+                user: os_user(),
+            })
         })();
         opened.map_err(|e| if corrupt(&e) { damaged(e.to_string()) } else { e })
     }
@@ -403,32 +462,55 @@ impl Store {
     }
 
     /// Who holds the instance lock now (maybe this store), if anyone: the CLI can say that the
-    /// desktop program has the file open.
+    /// desktop program has the file open. A server has no instance lock.
     pub fn lock_holder(&self) -> Result<Option<LockInfo>> {
-        lock::read(&self.conn)
+        match &self.conn {
+            Conn::Lite(c) => lock::read(c),
+            Conn::Pg(_) => Ok(None),
+        }
     }
 
-    /// This file's backups, newest first (for "Restore from backup").
+    /// Whether this store is a PostgreSQL server (not a file).
+    pub fn is_server(&self) -> bool {
+        matches!(self.conn, Conn::Pg(_))
+    }
+
+    /// The SQLite connection, for what only a file has.
+    fn lite(&self, what: &'static str) -> Result<&Connection> {
+        match &self.conn {
+            Conn::Lite(c) => Ok(c),
+            Conn::Pg(_) => Err(StoreError::NotOnServer(what)),
+        }
+    }
+
+    /// This file's backups, newest first (for "Restore from backup"). A server has none here:
+    /// its IT department backs it up.
     pub fn backups(&self) -> Result<Vec<BackupInfo>> {
-        list_backups(&self.path)
+        match &self.conn {
+            Conn::Lite(_) => list_backups(&self.path),
+            Conn::Pg(_) => Ok(Vec::new()),
+        }
     }
 
     /// Makes a backup now (also when the newest holds the same data), keeping the newest `keep`.
     pub fn backup_now(&self, keep: usize) -> Result<PathBuf> {
-        let made = backup::make(&self.conn, &self.path, backup::newest_audit_id(&self.conn)?)?;
+        let conn = self.lite("a server is backed up by its IT department, not by tutorfordeling")?;
+        let made = backup::make(conn, &self.path, backup::newest_audit_id(conn)?)?;
         backup::prune(&self.path, keep.max(1))?;
         Ok(made)
     }
 
-    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: empty when the file is sound.
+    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: empty when the file is sound. A
+    /// server checks its pages and foreign keys itself.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let Conn::Lite(conn) = &self.conn else { return Ok(Vec::new()) };
+        let mut st = conn.prepare("PRAGMA integrity_check")?;
         let mut problems: Vec<String> =
             st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         if problems == ["ok"] {
             problems.clear();
         }
-        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut st = conn.prepare("PRAGMA foreign_key_check")?;
         let fk = st.query_map([], |r| {
             Ok(format!(
                 "foreign key: {} row {} -> {}",
@@ -447,6 +529,7 @@ impl Store {
         if self.read_only { Err(StoreError::ReadOnly(self.path.clone())) } else { Ok(()) }
     }
 
+    /// The file, or for a server its URL without the password.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -454,10 +537,11 @@ impl Store {
     /// Reads one `PRAGMA` (journal_mode, page_count, `max_page_count = N`, ...) for diagnostics
     /// and tests. Nothing else can be run from outside the store: every write is a `Command`.
     pub fn pragma(&self, pragma: &str) -> Result<String> {
+        let conn = self.lite("a server has no pragmas")?;
         if !pragma.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '=')) {
             return Err(StoreError::Corrupt(format!("not a pragma: {pragma}")));
         }
-        Ok(self.conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+        Ok(conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
             r.get::<_, rusqlite::types::Value>(0).map(|v| match v {
                 rusqlite::types::Value::Integer(i) => i.to_string(),
                 rusqlite::types::Value::Text(t) => t,
@@ -466,7 +550,8 @@ impl Store {
         })?)
     }
 
-    /// The OS account this store writes in the audit log.
+    /// The account this store writes in the audit log: the OS account for a file, the
+    /// authenticated login (`session_user`) for a server.
     pub fn user(&self) -> &str {
         &self.user
     }
@@ -481,45 +566,76 @@ impl Store {
 
     /// Every round, draft or published, by name (issue 13).
     pub fn rounds(&self) -> Result<Vec<rounds::StoredRound>> {
-        rounds::all(&self.conn)
+        self.read_with(rounds::all)
     }
 
     /// One round by its name.
     pub fn round(&self, name: &str) -> Result<Option<rounds::StoredRound>> {
-        rounds::one(&self.conn, name)
+        self.read_with(|db| rounds::one(db, name))
     }
 
     /// The newest audit id of a change to the region's data (round drafts do not count): the
     /// version a round is computed on.
     pub fn data_stamp(&self) -> Result<i64> {
-        rounds::data_version(&self.conn)
+        self.read_with(rounds::data_version)
+    }
+
+    /// Runs `f` on one read: a plain connection for a file, a read-only REPEATABLE READ
+    /// transaction (one snapshot) on a server.
+    fn read_with<T>(&self, f: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        match &self.conn {
+            Conn::Lite(c) => f(&mut Lite(c)),
+            Conn::Pg(p) => p.read(f),
+        }
+    }
+
+    /// Runs `f` in one write transaction (IMMEDIATE for a file) and commits when it returns Ok.
+    fn write_with<T>(&mut self, f: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        match &mut self.conn {
+            Conn::Lite(c) => {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&mut Lite(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Conn::Pg(p) => p.write(f),
+        }
     }
 
     /// Reads the whole region into memory.
     pub fn load(&self) -> Result<Dataset> {
-        load(&self.conn)
+        self.read_with(load)
     }
 
     /// Reads only the rows about these trainees and practices (with their placements and
     /// pauses): what one command needs, without ten years of history.
     pub fn read(&self, subjects: &Subjects) -> Result<Dataset> {
-        load_scope(&self.conn, subjects)
+        self.read_with(|db| load_scope(db, subjects))
     }
 
     /// Reads the whole region and the newest audit id it includes, in one read transaction: the
     /// starting point of the change feed (`changes_since`).
     pub fn load_with_feed(&mut self) -> Result<(Dataset, Feed)> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let data = load(&tx)?;
-        let seen = newest_audit_id(&tx)?;
-        tx.commit()?;
+        let (data, seen) = match &mut self.conn {
+            Conn::Lite(c) => {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Deferred)?;
+                let out = (load(&mut Lite(&tx))?, newest_audit_id(&mut Lite(&tx))?);
+                tx.commit()?;
+                out
+            }
+            Conn::Pg(p) => p.read(|db| Ok((load(db)?, newest_audit_id(db)?)))?,
+        };
         let data_version = self.data_version()?;
         Ok((data, Feed { seen, data_version }))
     }
 
-    /// `PRAGMA data_version`: changes when another connection commits (a cheap poll).
+    /// `PRAGMA data_version`: changes when another connection commits (a cheap poll). On a
+    /// server: the newest audit id (one index lookup; every write appends an audit row).
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        match &self.conn {
+            Conn::Lite(c) => Ok(c.query_row("PRAGMA data_version", [], |r| r.get(0))?),
+            Conn::Pg(p) => p.read(newest_audit_id),
+        }
     }
 
     /// What changed since `feed` last looked, by anyone (this process included), oldest first.
@@ -527,53 +643,58 @@ impl Store {
     /// (a backup was restored, or the file was replaced): the caller loads everything again.
     pub fn changes_since(&self, feed: &mut Feed) -> Result<Changes> {
         let version = self.data_version()?;
-        let newest = newest_audit_id(&self.conn)?;
-        let mut changes = Changes::default();
-        if newest == feed.seen && version == feed.data_version {
-            return Ok(changes);
-        }
-        feed.data_version = version;
-        if newest < feed.seen {
-            changes.reload = true;
-            feed.seen = newest;
-            return Ok(changes);
-        }
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, at, os_user, action, summary, reason, state, command FROM audit WHERE id > ?1 ORDER BY id",
-        )?;
-        let mut rows = st.query([feed.seen])?;
-        while let Some(r) = rows.next()? {
-            let entry = audit_entry(r)?;
-            let json: Option<String> = r.get(7)?;
-            let command = match json {
-                Some(j) => match serde_json::from_str::<Command>(&j) {
-                    Ok(c) => Some(c),
-                    Err(_) => {
-                        changes.reload = true;
-                        None
-                    }
+        self.read_with(|db| {
+            let newest = newest_audit_id(db)?;
+            let mut changes = Changes::default();
+            if newest == feed.seen && version == feed.data_version {
+                return Ok(changes);
+            }
+            feed.data_version = version;
+            if newest < feed.seen {
+                changes.reload = true;
+                feed.seen = newest;
+                return Ok(changes);
+            }
+            db.each(
+                "SELECT id, at, os_user, action, summary, reason, state, command FROM audit WHERE id > ?1 ORDER BY id",
+                &args![feed.seen],
+                &mut |r| {
+                    let entry = audit_entry(r)?;
+                    let json: Option<String> = r.get(7)?;
+                    let command = match json {
+                        Some(j) => match serde_json::from_str::<Command>(&j) {
+                            Ok(c) => Some(c),
+                            Err(_) => {
+                                changes.reload = true;
+                                None
+                            }
+                        },
+                        None => None,
+                    };
+                    feed.seen = entry.id;
+                    changes.entries.push((entry, command));
+                    Ok(())
                 },
-                None => None,
-            };
-            feed.seen = entry.id;
-            changes.entries.push((entry, command));
-        }
-        Ok(changes)
+            )?;
+            Ok(changes)
+        })
     }
 
     /// The one write path: checks that the rows `cmd` changes are as it expects (else
     /// `Conflict`), checks it in the domain against the rows it touches as they are now, applies
     /// it and writes an audit row with its inverse, all in one IMMEDIATE transaction. A new
-    /// change ends its user's redo history.
+    /// change ends its user's redo history. On a server the transaction first takes the
+    /// advisory locks of the practices and trainees it touches (`pg::lock_for`).
     pub fn execute(&mut self, cmd: &Command) -> Result<i64> {
         self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let summary = check_in(&tx, cmd, false)?;
-        apply(&tx, cmd)?;
-        tx.execute("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", [&self.user])?;
-        let id = audit(&tx, &self.user, cmd.action(), &summary, cmd.reason(), Some(cmd), "done", None)?;
-        tx.commit()?;
-        Ok(id)
+        let user = self.user.clone();
+        self.write_with(|db| {
+            pg::lock_for(db, Some(cmd))?;
+            let summary = check_in(db, cmd, false)?;
+            apply(db, cmd)?;
+            db.exec("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", &args![&user])?;
+            audit(db, &user, cmd.action(), &summary, cmd.reason(), Some(cmd), "done", None)
+        })
     }
 
     /// Builds a command from the data as it is inside the write transaction and runs it: for
@@ -583,16 +704,29 @@ impl Store {
         f: impl FnOnce(&Dataset) -> std::result::Result<Command, E>,
     ) -> std::result::Result<(i64, Command), BatchError<E>> {
         self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let data = load(&tx)?;
-        let cmd = f(&data).map_err(BatchError::Rejected)?;
-        check_in(&tx, &cmd, false)?;
-        apply(&tx, &cmd)?;
-        tx.execute("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", [&self.user])
-            .map_err(StoreError::from)?;
-        let id = audit(&tx, &self.user, cmd.action(), &cmd.summary(), cmd.reason(), Some(&cmd), "done", None)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok((id, cmd))
+        let user = self.user.clone();
+        let mut rejected = None;
+        let result = self.write_with(|db| {
+            pg::lock_for(db, None)?;
+            let data = load(db)?;
+            let cmd = match f(&data) {
+                Ok(c) => c,
+                Err(e) => {
+                    rejected = Some(e);
+                    return Err(StoreError::Undo("rejected".into()));
+                }
+            };
+            check_in(db, &cmd, false)?;
+            apply(db, &cmd)?;
+            db.exec("UPDATE audit SET state = 'final' WHERE state = 'undone' AND os_user = ?1", &args![&user])?;
+            let id = audit(db, &user, cmd.action(), &cmd.summary(), cmd.reason(), Some(&cmd), "done", None)?;
+            Ok((id, cmd))
+        });
+        match (result, rejected) {
+            (_, Some(e)) => Err(BatchError::Rejected(e)),
+            (Ok(r), None) => Ok(r),
+            (Err(e), None) => Err(BatchError::Store(e)),
+        }
     }
 
     /// Undoes the newest change still in force of this user (or of anyone), from the audit log:
@@ -610,63 +744,77 @@ impl Store {
 
     fn step(&mut self, undo: bool, who: Who) -> Result<Step> {
         self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let sql = format!(
-            "SELECT id, os_user, summary, command, inverse FROM audit
-             WHERE state = ?1 AND command IS NOT NULL AND inverse IS NOT NULL {}
-             ORDER BY id {} LIMIT 1",
-            if who == Who::Me { "AND os_user = ?2" } else { "AND ?2 IS NOT NULL" },
-            if undo { "DESC" } else { "ASC" }
-        );
-        let row: Option<(i64, String, String, String, String)> = tx
-            .query_row(&sql, params![if undo { "done" } else { "undone" }, self.user], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .optional()?;
-        let Some((id, user, summary, command, inverse)) = row else {
-            return Err(StoreError::Undo(format!(
-                "there is nothing {} to {}",
-                if who == Who::Me { "of yours" } else { "" },
-                if undo { "undo" } else { "redo" }
-            )));
-        };
-        let json = if undo { inverse } else { command };
+        let me = self.user.clone();
         let verb = if undo { "undo" } else { "redo" };
-        let parsed = serde_json::from_str::<Command>(&json).map_err(|_| {
-            StoreError::Undo(format!(
-                "'{summary}' was made by an older version of the program and cannot be {verb}ne; older changes can"
-            ))
-        });
-        if let Err(e) = parsed.and_then(|cmd| check_in(&tx, &cmd, true).map(|_| cmd)) {
-            drop(tx);
-            if matches!(e, StoreError::Conflict(_) | StoreError::Command(_) | StoreError::Undo(_)) {
+        // Ok(Err(..)): the step was refused; nothing was written, and the change is marked final below.
+        let outcome = self.write_with(|db| {
+            pg::lock_for(db, None)?;
+            let sql = format!(
+                "SELECT id, os_user, summary, command, inverse FROM audit
+                 WHERE state = ?1 AND command IS NOT NULL AND inverse IS NOT NULL {}
+                 ORDER BY id {} LIMIT 1",
+                if who == Who::Me { "AND os_user = ?2" } else { "AND CAST(?2 AS TEXT) IS NOT NULL" },
+                if undo { "DESC" } else { "ASC" }
+            );
+            let row: Option<(i64, String, String, String, String)> =
+                one(db, &sql, &args![if undo { "done" } else { "undone" }, &me], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?;
+            let Some((id, user, summary, command, inverse)) = row else {
+                return Err(StoreError::Undo(format!(
+                    "there is nothing {} to {}",
+                    if who == Who::Me { "of yours" } else { "" },
+                    verb
+                )));
+            };
+            let json = if undo { inverse } else { command };
+            let parsed = serde_json::from_str::<Command>(&json).map_err(|_| {
+                StoreError::Undo(format!(
+                    "'{summary}' was made by an older version of the program and cannot be {verb}ne; older changes can"
+                ))
+            });
+            let cmd = match parsed.and_then(|cmd| check_in(db, &cmd, true).map(|_| cmd)) {
+                Ok(cmd) => cmd,
+                Err(e) if matches!(e, StoreError::Conflict(_) | StoreError::Command(_) | StoreError::Undo(_)) => {
+                    return Ok(Err((id, user, summary, e)));
+                }
+                Err(e) => return Err(e),
+            };
+            apply(db, &cmd)?;
+            db.exec("UPDATE audit SET state = ?2 WHERE id = ?1", &args![id, if undo { "undone" } else { "done" }])?;
+            audit(db, &me, verb, &format!("{verb}: {summary}"), None, Some(&cmd), "final", Some(id))?;
+            Ok(Ok(Step { summary, user, id }))
+        })?;
+        match outcome {
+            Ok(step) => Ok(step),
+            Err((id, user, summary, e)) => {
                 // Never jam the history: this change can no longer be taken back; older ones can.
-                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                tx.execute("UPDATE audit SET state = 'final' WHERE id = ?1", [id])?;
-                let note = format!("could not {verb} '{summary}' ({user}); it stays in force");
-                audit(&tx, &self.user, &format!("{verb}_refused"), &note, None, None, "final", Some(id))?;
-                tx.commit()?;
+                self.write_with(|db| {
+                    pg::lock_for(db, None)?;
+                    db.exec("UPDATE audit SET state = 'final' WHERE id = ?1", &args![id])?;
+                    let note = format!("could not {verb} '{summary}' ({user}); it stays in force");
+                    audit(db, &me, &format!("{verb}_refused"), &note, None, None, "final", Some(id))
+                })?;
+                Err(e)
             }
-            return Err(e);
         }
-        let cmd: Command = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        apply(&tx, &cmd)?;
-        tx.execute("UPDATE audit SET state = ?2 WHERE id = ?1", params![id, if undo { "undone" } else { "done" }])?;
-        audit(&tx, &self.user, verb, &format!("{verb}: {summary}"), None, Some(&cmd), "final", Some(id))?;
-        tx.commit()?;
-        Ok(Step { summary, user, id })
     }
 
     /// Whether this user's `undo` and `redo` have something to do.
     pub fn can_undo_redo(&self) -> Result<(bool, bool)> {
-        let has = |state: &str| -> Result<bool> {
-            Ok(self.conn.query_row(
-                "SELECT EXISTS(SELECT 1 FROM audit WHERE state = ?1 AND os_user = ?2 AND inverse IS NOT NULL)",
-                params![state, self.user],
-                |r| r.get(0),
-            )?)
-        };
-        Ok((has("done")?, has("undone")?))
+        let user = self.user.clone();
+        self.read_with(|db| {
+            let mut has = |state: &str| -> Result<bool> {
+                Ok(one(
+                    db,
+                    "SELECT EXISTS(SELECT 1 FROM audit WHERE state = ?1 AND os_user = ?2 AND inverse IS NOT NULL)",
+                    &args![state, &user],
+                    |r| r.get(0),
+                )?
+                .unwrap_or(false))
+            };
+            Ok((has("done")?, has("undone")?))
+        })
     }
 
     /// The newest `limit` audit rows, newest first.
@@ -677,12 +825,12 @@ impl Store {
     /// Audit rows that match `filter`, newest first.
     pub fn log(&self, filter: &LogFilter) -> Result<Vec<AuditEntry>> {
         let mut sql = String::from("SELECT a.id, a.at, a.os_user, a.action, a.summary, a.reason, a.state FROM audit a");
-        let mut args: Vec<String> = Vec::new();
+        let mut args: Vec<Val> = Vec::new();
         let mut wheres: Vec<String> = Vec::new();
         for (kind, id) in [(SubjectKind::Trainee, &filter.trainee), (SubjectKind::Practice, &filter.practice)] {
             if let Some(id) = id {
-                args.push(kind.key().to_string());
-                args.push(id.clone());
+                args.push(kind.key().into());
+                args.push(id.into());
                 wheres.push(format!(
                     "EXISTS (SELECT 1 FROM audit_subjects s WHERE s.kind = ?{} AND s.id = ?{} AND s.audit_id = a.id)",
                     args.len() - 1,
@@ -691,7 +839,7 @@ impl Store {
             }
         }
         if let Some(u) = &filter.user {
-            args.push(u.clone());
+            args.push(u.into());
             wheres.push(format!("a.os_user = ?{}", args.len()));
         }
         if !wheres.is_empty() {
@@ -702,45 +850,50 @@ impl Store {
         if let Some(n) = filter.limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }
-        let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(audit_entry(r)?);
-        }
-        Ok(out)
+        self.read_with(|db| rows(db, &sql, &args, audit_entry))
     }
 
     /// The commands stored with the given audit rows (rows with none, or one this version cannot
     /// read, are left out): the desk words them in the user's language.
     pub fn audit_commands(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Command>> {
-        let mut st = self.conn.prepare_cached("SELECT command FROM audit WHERE id = ?1")?;
-        let mut out = std::collections::HashMap::new();
-        for &id in ids {
-            let json: Option<Option<String>> = st.query_row([id], |r| r.get(0)).optional()?;
-            if let Some(cmd) = json.flatten().and_then(|j| serde_json::from_str::<Command>(&j).ok()) {
-                out.insert(id, cmd);
+        self.read_with(|db| {
+            let mut out = std::collections::HashMap::new();
+            for &id in ids {
+                let json = one(db, "SELECT command FROM audit WHERE id = ?1", &args![id], |r| r.get::<Option<String>>(0))?;
+                if let Some(cmd) = json.flatten().and_then(|j| serde_json::from_str::<Command>(&j).ok()) {
+                    out.insert(id, cmd);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// Writes a new file's bulk data (the demo region), and its settings where given, in one
     /// transaction. It is the file's starting point, audited as final: it cannot be undone.
     pub fn seed(&mut self, batch: &Batch, settings: Option<&Settings>) -> Result<BatchReport> {
         self.writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let report = write_batch(&tx, batch)?;
-        if let Some(settings) = settings {
-            write_settings(&tx, settings)?;
-        }
-        audit(&tx, &self.user, "seed", &batch.summary, None, None, "final", None)?;
-        tx.commit()?;
-        Ok(report)
+        let user = self.user.clone();
+        self.write_with(|db| {
+            pg::lock_for(db, None)?;
+            let report = write_batch(db, batch)?;
+            if let Some(settings) = settings {
+                write_settings(db, settings)?;
+            }
+            audit(db, &user, "seed", &batch.summary, None, None, "final", None)?;
+            Ok(report)
+        })
     }
 
-    /// Writes a consistent copy with SQLite's online backup API (never a file copy).
+    /// Writes a consistent copy with SQLite's online backup API (never a file copy); from a
+    /// server, a new file with everything the server holds (`copy`).
     pub fn save_copy(&self, dest: &Path) -> Result<()> {
+        if self.is_server() {
+            let mut target = Store::create(dest, &Region::midtjylland())?;
+            return copy::copy_into(self, &mut target).map(drop).inspect_err(|_| {
+                drop(std::fs::remove_file(dest));
+            });
+        }
+        let conn = self.lite("save_copy")?;
         create_private_file(dest).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 StoreError::Exists(dest.to_path_buf())
@@ -749,7 +902,7 @@ impl Store {
             }
         })?;
         let mut target = Connection::open(dest)?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+        let backup = rusqlite::backup::Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
         Ok(())
     }
@@ -764,7 +917,7 @@ impl Store {
 
     /// The stored boundary rings.
     pub fn boundaries(&self) -> Result<Vec<BoundaryRing>> {
-        boundaries(&self.conn)
+        self.read_with(boundaries)
     }
 }
 
@@ -818,7 +971,7 @@ impl Changes {
     }
 }
 
-fn audit_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+fn audit_entry(r: &Row<'_>) -> Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -830,38 +983,35 @@ fn audit_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-fn newest_audit_id(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM audit", [], |r| r.get(0))?)
+fn newest_audit_id(db: &mut dyn Sql) -> Result<i64> {
+    Ok(one(db, "SELECT COALESCE(MAX(id), 0) FROM audit", &[], |r| r.get(0))?.unwrap_or(0))
 }
 
-fn boundaries(conn: &Connection) -> Result<Vec<BoundaryRing>> {
-    let mut st = conn.prepare(
+fn boundaries(db: &mut dyn Sql) -> Result<Vec<BoundaryRing>> {
+    rows(
+        db,
         "SELECT municipality_code, polygon, ring, coords FROM boundaries ORDER BY municipality_code, polygon, ring",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok((r.get::<_, u16>(0)?, r.get::<_, u32>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (code, polygon, ring, coords) = row?;
-        let coords = serde_json::from_str(&coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        out.push(BoundaryRing { municipality_code: code, polygon, ring, coords });
-    }
-    Ok(out)
+        &[],
+        |r| {
+            let coords: String = r.get(3)?;
+            let coords = serde_json::from_str(&coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(BoundaryRing { municipality_code: r.get(0)?, polygon: r.get(1)?, ring: r.get(2)?, coords })
+        },
+    )
 }
 
 /// The command's preconditions and rules, against the rows it touches as they are inside the
 /// write transaction. `strict` (undo, redo): a trainee placed meanwhile is a conflict, not H9.
 /// Returns the command's summary for the audit log.
-fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<String> {
+fn check_in(db: &mut dyn Sql, cmd: &Command, strict: bool) -> Result<String> {
     let data = match cmd {
-        Command::Import { .. } => load(tx)?,
-        _ => load_scope(tx, &cmd.subjects())?,
+        Command::Import { .. } => load(db)?,
+        _ => load_scope(db, &cmd.subjects())?,
     };
     if let Some(stale) = cmd.stale_row(&data, !strict) {
-        return Err(conflict(tx, &stale));
+        return Err(conflict(db, &stale));
     }
-    if let Some(e) = rounds::stale(tx, cmd)? {
+    if let Some(e) = rounds::stale(db, cmd)? {
         return Err(e);
     }
     cmd.check(&data)?;
@@ -869,28 +1019,26 @@ fn check_in(tx: &Transaction<'_>, cmd: &Command, strict: bool) -> Result<String>
 }
 
 /// The conflict message: what changed, who changed it last and when.
-fn conflict(tx: &Transaction<'_>, stale: &Stale) -> StoreError {
+fn conflict(db: &mut dyn Sql, stale: &Stale) -> StoreError {
     let last: Option<(String, String, String)> = match &stale.subject {
-        Some((kind, id)) => tx
-            .query_row(
-                "SELECT a.os_user, a.at, a.summary FROM audit_subjects s JOIN audit a ON a.id = s.audit_id
+        Some((kind, id)) => one(
+            db,
+            "SELECT a.os_user, a.at, a.summary FROM audit_subjects s JOIN audit a ON a.id = s.audit_id
                  WHERE s.kind = ?1 AND s.id = ?2 ORDER BY a.id DESC LIMIT 1",
-                params![kind.key(), id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .ok()
-            .flatten(),
-        None => tx
-            .query_row(
-                "SELECT os_user, at, summary FROM audit WHERE action IN ('set_settings', 'set_threatened', 'undo', 'redo')
+            &args![kind.key(), id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok()
+        .flatten(),
+        None => one(
+            db,
+            "SELECT os_user, at, summary FROM audit WHERE action IN ('set_settings', 'set_threatened', 'undo', 'redo')
                  ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .ok()
-            .flatten(),
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok()
+        .flatten(),
     };
     StoreError::Conflict(match last {
         Some((user, at, summary)) => format!(
@@ -1043,7 +1191,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 /// was applied: the change feed replays it; its inverse is stored for undo.
 #[allow(clippy::too_many_arguments)]
 fn audit(
-    tx: &Transaction<'_>,
+    db: &mut dyn Sql,
     user: &str,
     action: &str,
     summary: &str,
@@ -1056,23 +1204,27 @@ fn audit(
         c.map(|c| serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     };
     let inverse = cmd.map(Command::inverse);
-    tx.execute(
+    // A server hands out audit ids in commit order, so the change feed never skips a row.
+    pg::feed_order(db)?;
+    let id: i64 = one(
+        db,
         "INSERT INTO audit(at, os_user, action, summary, reason, command, inverse, state, undoes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![now_stamp(), user, action, summary, reason, json(cmd)?, json(inverse.as_ref())?, state, undoes],
-    )?;
-    let id = tx.last_insert_rowid();
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+        &args![now_stamp(), user, action, summary, reason, json(cmd)?, json(inverse.as_ref())?, state, undoes],
+        |r| r.get(0),
+    )?
+    .ok_or_else(|| StoreError::Corrupt("no audit id".into()))?;
     if let Some(cmd) = cmd {
         let Subjects { trainees, practices } = cmd.subjects();
-        let mut st =
-            tx.prepare_cached("INSERT OR IGNORE INTO audit_subjects(kind, id, audit_id) VALUES (?1, ?2, ?3)")?;
+        let sql = "INSERT INTO audit_subjects(kind, id, audit_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
         for t in &trainees {
-            st.execute(params!["trainee", t, id])?;
+            db.exec(sql, &args!["trainee", t, id])?;
         }
         for p in &practices {
-            st.execute(params!["practice", p, id])?;
+            db.exec(sql, &args!["practice", p, id])?;
         }
     }
+    pg::notify(db, id)?;
     Ok(id)
 }
 
@@ -1093,26 +1245,38 @@ fn district_from_key(k: &str) -> Result<District> {
     }
 }
 
-fn write_region(tx: &Transaction<'_>, region: &Region) -> Result<()> {
+fn write_region(db: &mut dyn Sql, region: &Region) -> Result<()> {
     for h in &region.hospital_units {
-        tx.execute(
+        db.exec(
             "INSERT INTO hospital_units(name, district, coordinators) VALUES (?1, ?2, ?3)",
-            params![h.name, district_key(h.district), h.coordinators],
+            &args![&h.name, district_key(h.district), h.coordinators],
         )?;
     }
     for m in &region.municipalities {
-        tx.execute(
+        db.exec(
             "INSERT INTO municipalities(code, name, district, hospital_unit, lat, lon, threatened)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![m.code, m.name, district_key(m.district), m.hospital_unit, m.lat, m.lon, m.threatened],
+            &args![m.code, &m.name, district_key(m.district), &m.hospital_unit, m.lat, m.lon, m.threatened],
         )?;
     }
     Ok(())
 }
 
-fn write_settings(tx: &Transaction<'_>, settings: &Settings) -> Result<()> {
+/// A new database's first rows: the region, default settings, its name, the `create` audit row.
+fn fill_new(db: &mut dyn Sql, region: &Region, user: &str) -> Result<()> {
+    write_region(db, region)?;
+    write_settings(db, &Settings::default())?;
+    db.exec("INSERT INTO meta(key, value) VALUES ('region', ?1)", &args![&region.name])?;
+    audit(db, user, "create", &format!("new database for {}", region.name), None, None, "final", None)?;
+    Ok(())
+}
+
+fn write_settings(db: &mut dyn Sql, settings: &Settings) -> Result<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('settings', ?1)", [json])?;
+    db.exec(
+        "INSERT INTO settings(key, value) VALUES ('settings', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        &args![json],
+    )?;
     Ok(())
 }
 
@@ -1146,110 +1310,108 @@ fn date_col(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad stored date '{s}'")))
 }
 
-/// `ON CONFLICT(id) DO UPDATE SET col = excluded.col, ...` for the columns after the id: an
-/// existing row is updated in place (`INSERT OR REPLACE` would delete it first, which the
-/// placements' foreign keys refuse).
+/// `ON CONFLICT(key) DO UPDATE SET col = excluded.col, ...` for the columns after the key (the
+/// first column): an existing row is updated in place (`INSERT OR REPLACE` would delete it
+/// first, which the placements' foreign keys refuse). Both engines read it.
 fn update_clause(columns: &str) -> String {
-    let sets: Vec<String> = columns.split(',').map(str::trim).skip(1).map(|c| format!("{c} = excluded.{c}")).collect();
-    format!("ON CONFLICT(id) DO UPDATE SET {}", sets.join(", "))
+    let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
+    let sets: Vec<String> = cols.iter().skip(1).map(|c| format!("{c} = excluded.{c}")).collect();
+    format!("ON CONFLICT({}) DO UPDATE SET {}", cols[0], sets.join(", "))
 }
 
-fn upsert_practice(tx: &Transaction<'_>, p: &Practice, replace: bool) -> Result<()> {
+fn upsert_practice(db: &mut dyn Sql, p: &Practice, replace: bool) -> Result<()> {
     let on_conflict = if replace { update_clause(PRACTICE_COLS) } else { String::new() };
-    tx.prepare_cached(&format!(
-        "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-         ?16, ?17)
+    db.exec(
+        &format!(
+            "INSERT INTO practices({PRACTICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16, ?17)
          {on_conflict}"
-    ))?
-    .execute(params![
-        p.id,
-        p.name,
-        p.address,
-        p.municipality,
-        p.lat,
-        p.lon,
-        p.tutors,
-        p.doctors,
-        p.setting.key(),
-        p.burdened,
-        p.threatened,
-        p.capacity,
-        p.large,
-        join_types(&p.refuses),
-        p.quality,
-        p.phone,
-        p.email,
-    ])?;
+        ),
+        &args![
+            &p.id,
+            &p.name,
+            &p.address,
+            &p.municipality,
+            p.lat,
+            p.lon,
+            p.tutors,
+            p.doctors,
+            p.setting.key(),
+            p.burdened,
+            p.threatened,
+            p.capacity,
+            p.large,
+            join_types(&p.refuses),
+            p.quality,
+            &p.phone,
+            &p.email,
+        ],
+    )?;
     Ok(())
 }
 
-fn upsert_trainee(tx: &Transaction<'_>, t: &Trainee, replace: bool) -> Result<()> {
+fn upsert_trainee(db: &mut dyn Sql, t: &Trainee, replace: bool) -> Result<()> {
     let on_conflict = if replace { update_clause(TRAINEE_COLS) } else { String::new() };
-    tx.prepare_cached(&format!(
-        "INSERT INTO trainees({TRAINEE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+    db.exec(
+        &format!(
+            "INSERT INTO trainees({TRAINEE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          {on_conflict}"
-    ))?
-    .execute(params![
-        t.id,
-        t.name,
-        t.kind.key(),
-        t.hospital_unit,
-        t.municipality,
-        iso(t.start),
-        iso(t.end),
-        t.monthly_salary.map(Money::ore),
-        t.seniority_step,
-        t.own_gp,
-        t.family_practices.join("|"),
-        t.history.join("|"),
-    ])?;
+        ),
+        &args![
+            &t.id,
+            &t.name,
+            t.kind.key(),
+            &t.hospital_unit,
+            &t.municipality,
+            iso(t.start),
+            iso(t.end),
+            t.monthly_salary.map(Money::ore),
+            &t.seniority_step,
+            &t.own_gp,
+            t.family_practices.join("|"),
+            t.history.join("|"),
+        ],
+    )?;
     Ok(())
 }
 
-fn upsert_placement(tx: &Transaction<'_>, p: &Placement, replace: bool) -> Result<()> {
-    let verb = if replace { "INSERT OR REPLACE" } else { "INSERT" };
-    tx.prepare_cached(&format!(
-        "{verb} INTO placements(trainee_id, practice_id, start, end, pinned, overrides, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    ))?
-    .execute(params![
-        p.trainee_id,
-        p.practice_id,
-        iso(p.start),
-        iso(p.end),
-        p.pinned,
-        join_rules(&p.overrides),
-        p.reason
-    ])?;
+fn upsert_placement(db: &mut dyn Sql, p: &Placement, replace: bool) -> Result<()> {
+    let on_conflict = if replace { update_clause(PLACEMENT_COLS) } else { String::new() };
+    db.exec(
+        &format!("INSERT INTO placements({PLACEMENT_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) {on_conflict}"),
+        &args![&p.trainee_id, &p.practice_id, iso(p.start), iso(p.end), p.pinned, join_rules(&p.overrides), &p.reason],
+    )?;
     Ok(())
 }
 
-fn insert_pause(tx: &Transaction<'_>, p: &Pause) -> Result<()> {
-    tx.prepare_cached("INSERT INTO pauses(practice_id, start, end, wish_type) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![p.practice_id, iso(p.start), iso(p.end), p.wish_type.map(TraineeType::key)])?;
+fn insert_pause(db: &mut dyn Sql, p: &Pause) -> Result<()> {
+    db.exec(
+        &format!("INSERT INTO pauses({PAUSE_COLS}) VALUES (?1, ?2, ?3, ?4)"),
+        &args![&p.practice_id, iso(p.start), iso(p.end), p.wish_type.map(TraineeType::key)],
+    )?;
     Ok(())
 }
 
-fn delete_pause(tx: &Transaction<'_>, p: &Pause) -> Result<usize> {
-    Ok(tx.execute(
-        "DELETE FROM pauses WHERE id = (SELECT id FROM pauses WHERE practice_id = ?1 AND start = ?2 AND end = ?3
-            AND wish_type IS ?4 LIMIT 1)",
-        params![p.practice_id, iso(p.start), iso(p.end), p.wish_type.map(TraineeType::key)],
-    )?)
+fn delete_pause(db: &mut dyn Sql, p: &Pause) -> Result<u64> {
+    db.exec(
+        r#"DELETE FROM pauses WHERE id = (SELECT id FROM pauses WHERE practice_id = ?1 AND start = ?2 AND "end" = ?3
+            AND wish_type IS NOT DISTINCT FROM ?4 LIMIT 1)"#,
+        &args![&p.practice_id, iso(p.start), iso(p.end), p.wish_type.map(TraineeType::key)],
+    )
 }
 
-fn write_batch(tx: &Transaction<'_>, b: &Batch) -> Result<BatchReport> {
+fn write_batch(db: &mut dyn Sql, b: &Batch) -> Result<BatchReport> {
     for p in &b.practices {
-        upsert_practice(tx, p, b.update)?;
+        upsert_practice(db, p, b.update)?;
     }
     for t in &b.trainees {
-        upsert_trainee(tx, t, b.update)?;
+        upsert_trainee(db, t, b.update)?;
     }
     for p in &b.placements {
-        upsert_placement(tx, p, b.update)?;
+        upsert_placement(db, p, b.update)?;
     }
     for p in &b.pauses {
-        insert_pause(tx, p)?;
+        insert_pause(db, p)?;
     }
     Ok(BatchReport {
         practices: b.practices.len(),
@@ -1259,79 +1421,90 @@ fn write_batch(tx: &Transaction<'_>, b: &Batch) -> Result<BatchReport> {
     })
 }
 
+/// Whether a statement failed on a foreign key (a row still in use), in either engine.
+fn is_constraint(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => f.code == rusqlite::ErrorCode::ConstraintViolation,
+        StoreError::Server(m) => m.ends_with("(23503)"),
+        _ => false,
+    }
+}
+
 /// Applies a command that the domain and the preconditions have checked.
-fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
+fn apply(db: &mut dyn Sql, cmd: &Command) -> Result<()> {
     let rows = cmd.rows();
     // Deletes first (children before parents), then inserts and replacements (parents first).
     for d in &rows.pauses {
         if let Some(b) = &d.before
-            && delete_pause(tx, b)? == 0
+            && delete_pause(db, b)? == 0
         {
             return Err(StoreError::Conflict(format!("the pause at {} from {} is gone", b.practice_id, b.start)));
         }
     }
     for d in &rows.placements {
         if let (Some(b), None) = (&d.before, &d.after) {
-            tx.execute("DELETE FROM placements WHERE trainee_id = ?1", [&b.trainee_id])?;
+            db.exec("DELETE FROM placements WHERE trainee_id = ?1", &args![&b.trainee_id])?;
         }
     }
-    let in_use = |e: rusqlite::Error, what: String| match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+    let in_use = |e: StoreError, what: String| {
+        if is_constraint(&e) {
             StoreError::Conflict(format!("{what} is in use by rows added since; nothing was saved"))
+        } else {
+            e
         }
-        _ => StoreError::from(e),
     };
     for d in &rows.trainees {
         if let (Some(b), None) = (&d.before, &d.after) {
-            tx.execute("DELETE FROM trainees WHERE id = ?1", [&b.id])
+            db.exec("DELETE FROM trainees WHERE id = ?1", &args![&b.id])
                 .map_err(|e| in_use(e, format!("trainee {}", b.id)))?;
         }
     }
     for d in &rows.practices {
         if let (Some(b), None) = (&d.before, &d.after) {
-            tx.execute("DELETE FROM practices WHERE id = ?1", [&b.id])
+            db.exec("DELETE FROM practices WHERE id = ?1", &args![&b.id])
                 .map_err(|e| in_use(e, format!("practice {}", b.id)))?;
         }
     }
     for d in &rows.practices {
         if let Some(a) = &d.after {
-            upsert_practice(tx, a, true)?;
+            upsert_practice(db, a, true)?;
         }
     }
     for d in &rows.trainees {
         if let Some(a) = &d.after {
-            upsert_trainee(tx, a, true)?;
+            upsert_trainee(db, a, true)?;
         }
     }
     for d in &rows.placements {
         if let Some(a) = &d.after {
-            upsert_placement(tx, a, d.before.is_some())?;
+            upsert_placement(db, a, d.before.is_some())?;
         }
     }
     for d in &rows.pauses {
         if let Some(a) = &d.after {
-            insert_pause(tx, a)?;
+            insert_pause(db, a)?;
         }
     }
     match cmd {
         Command::SetThreatened { municipality, after, .. } => {
-            tx.execute(
+            db.exec(
                 "UPDATE municipalities SET threatened = ?2 WHERE lower(name) = lower(?1)",
-                params![municipality, after],
+                &args![municipality, *after],
             )?;
         }
-        Command::SetSettings { after, .. } => write_settings(tx, after)?,
+        Command::SetSettings { after, .. } => write_settings(db, after)?,
         Command::SaveRound { .. } | Command::PublishRound { .. } | Command::UnpublishRound { .. } => {
-            rounds::apply(tx, cmd)?
+            rounds::apply(db, cmd)?
         }
         Command::Boundaries { after, .. } => {
-            tx.execute("DELETE FROM boundaries", [])?;
-            let mut st = tx.prepare(
-                "INSERT OR REPLACE INTO boundaries(municipality_code, polygon, ring, coords) VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            db.exec("DELETE FROM boundaries", &[])?;
             for r in after {
                 let coords = serde_json::to_string(&r.coords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                st.execute(params![r.municipality_code, r.polygon, r.ring, coords])?;
+                db.exec(
+                    "INSERT INTO boundaries(municipality_code, polygon, ring, coords) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(municipality_code, polygon, ring) DO UPDATE SET coords = excluded.coords",
+                    &args![r.municipality_code, r.polygon, r.ring, coords],
+                )?;
             }
         }
         _ => {}
@@ -1347,18 +1520,21 @@ const PRACTICE_COLS_V3: &str =
     "id, name, address, municipality, lat, lon, tutors, doctors, setting, burdened, threatened,
     capacity, large, refuses, quality, NULL, NULL";
 
-/// The practice columns to read from this file.
-fn practice_cols(conn: &Connection) -> Result<&'static str> {
-    let has: bool =
-        conn.query_row("SELECT EXISTS(SELECT 1 FROM pragma_table_info('practices') WHERE name = 'phone')", [], |r| {
-            r.get(0)
-        })?;
+/// The practice columns to read from this database (a server is always migrated).
+fn practice_cols(db: &mut dyn Sql) -> Result<&'static str> {
+    if db.is_pg() {
+        return Ok(PRACTICE_COLS);
+    }
+    let has = one(db, "SELECT EXISTS(SELECT 1 FROM pragma_table_info('practices') WHERE name = 'phone')", &[], |r| {
+        r.get::<bool>(0)
+    })?
+    .unwrap_or(false);
     Ok(if has { PRACTICE_COLS } else { PRACTICE_COLS_V3 })
 }
-const TRAINEE_COLS: &str = "id, name, kind, hospital_unit, municipality, start, end, monthly_salary, seniority_step,
-    own_gp, family_practices, history";
-const PLACEMENT_COLS: &str = "trainee_id, practice_id, start, end, pinned, overrides, reason";
-const PAUSE_COLS: &str = "practice_id, start, end, wish_type";
+const TRAINEE_COLS: &str = r#"id, name, kind, hospital_unit, municipality, start, "end", monthly_salary, seniority_step,
+    own_gp, family_practices, history"#;
+const PLACEMENT_COLS: &str = r#"trainee_id, practice_id, start, "end", pinned, overrides, reason"#;
+const PAUSE_COLS: &str = r#"practice_id, start, "end", wish_type"#;
 
 fn types_col(s: String) -> Result<Vec<TraineeType>> {
     split_list(&s)
@@ -1367,7 +1543,7 @@ fn types_col(s: String) -> Result<Vec<TraineeType>> {
         .collect()
 }
 
-fn practice_row(r: &rusqlite::Row<'_>) -> Result<Practice> {
+fn practice_row(r: &Row<'_>) -> Result<Practice> {
     let setting: String = r.get(8)?;
     Ok(Practice {
         id: r.get(0)?,
@@ -1391,7 +1567,7 @@ fn practice_row(r: &rusqlite::Row<'_>) -> Result<Practice> {
     })
 }
 
-fn trainee_row(r: &rusqlite::Row<'_>) -> Result<Trainee> {
+fn trainee_row(r: &Row<'_>) -> Result<Trainee> {
     let kind: String = r.get(2)?;
     Ok(Trainee {
         id: r.get(0)?,
@@ -1399,82 +1575,64 @@ fn trainee_row(r: &rusqlite::Row<'_>) -> Result<Trainee> {
         kind: TraineeType::from_key(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{kind}'")))?,
         hospital_unit: r.get(3)?,
         municipality: r.get(4)?,
-        start: date_col(&r.get::<_, String>(5)?)?,
-        end: date_col(&r.get::<_, String>(6)?)?,
-        monthly_salary: r.get::<_, Option<i64>>(7)?.map(Money),
+        start: date_col(&r.get::<String>(5)?)?,
+        end: date_col(&r.get::<String>(6)?)?,
+        monthly_salary: r.get::<Option<i64>>(7)?.map(Money),
         seniority_step: r.get(8)?,
         own_gp: r.get(9)?,
-        family_practices: split_list(&r.get::<_, String>(10)?),
-        history: split_list(&r.get::<_, String>(11)?),
+        family_practices: split_list(&r.get::<String>(10)?),
+        history: split_list(&r.get::<String>(11)?),
     })
 }
 
-fn placement_row(r: &rusqlite::Row<'_>) -> Result<Placement> {
-    let overrides = split_list(&r.get::<_, String>(5)?)
+fn placement_row(r: &Row<'_>) -> Result<Placement> {
+    let overrides = split_list(&r.get::<String>(5)?)
         .iter()
         .map(|k| Rule::parse(k).ok_or_else(|| StoreError::Corrupt(format!("unknown rule '{k}'"))))
         .collect::<Result<Vec<_>>>()?;
     Ok(Placement {
         trainee_id: r.get(0)?,
         practice_id: r.get(1)?,
-        start: date_col(&r.get::<_, String>(2)?)?,
-        end: date_col(&r.get::<_, String>(3)?)?,
+        start: date_col(&r.get::<String>(2)?)?,
+        end: date_col(&r.get::<String>(3)?)?,
         pinned: r.get(4)?,
         overrides,
         reason: r.get(6)?,
     })
 }
 
-fn pause_row(r: &rusqlite::Row<'_>) -> Result<Pause> {
+fn pause_row(r: &Row<'_>) -> Result<Pause> {
     let wish: Option<String> = r.get(3)?;
     Ok(Pause {
         practice_id: r.get(0)?,
-        start: date_col(&r.get::<_, String>(1)?)?,
-        end: date_col(&r.get::<_, String>(2)?)?,
+        start: date_col(&r.get::<String>(1)?)?,
+        end: date_col(&r.get::<String>(2)?)?,
         wish_type: wish
             .map(|k| TraineeType::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("unknown type '{k}'"))))
             .transpose()?,
     })
 }
 
-/// Runs `sql` with `args` and maps every row.
-fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    args: impl rusqlite::Params,
-    map: impl Fn(&rusqlite::Row<'_>) -> Result<T>,
-) -> Result<Vec<T>> {
-    let mut st = conn.prepare_cached(sql)?;
-    let mut rs = st.query(args)?;
-    let mut out = Vec::new();
-    while let Some(r) = rs.next()? {
-        out.push(map(r)?);
-    }
-    Ok(out)
-}
-
-fn load_region(conn: &Connection) -> Result<Region> {
-    let name: String = conn
-        .query_row("SELECT value FROM meta WHERE key = 'region'", [], |r| r.get(0))
-        .optional()?
+fn load_region(db: &mut dyn Sql) -> Result<Region> {
+    let name: String = one(db, "SELECT value FROM meta WHERE key = 'region'", &[], |r| r.get(0))?
         .unwrap_or_else(|| "Region Midtjylland".to_string());
-    let hospital_units =
-        rows(conn, "SELECT name, district, coordinators FROM hospital_units ORDER BY name", [], |r| {
-            Ok(HospitalUnit {
-                name: r.get(0)?,
-                district: district_from_key(&r.get::<_, String>(1)?)?,
-                coordinators: r.get(2)?,
-            })
-        })?;
+    let hospital_units = rows(db, "SELECT name, district, coordinators FROM hospital_units ORDER BY name", &[], |r| {
+        Ok(HospitalUnit {
+            name: r.get(0)?,
+            district: district_from_key(&r.get::<String>(1)?)?,
+            coordinators: r.get(2)?,
+        })
+    })?;
+    // `code` is SQLite's rowid here: the order the region was written in.
     let municipalities = rows(
-        conn,
-        "SELECT code, name, district, hospital_unit, lat, lon, threatened FROM municipalities ORDER BY rowid",
-        [],
+        db,
+        "SELECT code, name, district, hospital_unit, lat, lon, threatened FROM municipalities ORDER BY code",
+        &[],
         |r| {
             Ok(Municipality {
                 code: r.get(0)?,
                 name: r.get(1)?,
-                district: district_from_key(&r.get::<_, String>(2)?)?,
+                district: district_from_key(&r.get::<String>(2)?)?,
                 hospital_unit: r.get(3)?,
                 lat: r.get(4)?,
                 lon: r.get(5)?,
@@ -1485,41 +1643,39 @@ fn load_region(conn: &Connection) -> Result<Region> {
     Ok(Region { name, municipalities, hospital_units })
 }
 
-fn load_settings(conn: &Connection) -> Result<Settings> {
-    Ok(
-        match conn
-            .query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| r.get::<_, String>(0))
-            .optional()?
-        {
-            Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?,
-            None => Settings::default(),
-        },
-    )
+fn load_settings(db: &mut dyn Sql) -> Result<Settings> {
+    Ok(match one(db, "SELECT value FROM settings WHERE key = 'settings'", &[], |r| r.get::<String>(0))? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?,
+        None => Settings::default(),
+    })
 }
 
-fn load(conn: &Connection) -> Result<Dataset> {
+fn load(db: &mut dyn Sql) -> Result<Dataset> {
     Ok(Dataset {
-        region: load_region(conn)?,
+        region: load_region(db)?,
         practices: rows(
-            conn,
-            &format!("SELECT {} FROM practices ORDER BY id", practice_cols(conn)?),
-            [],
+            db,
+            &format!("SELECT {} FROM practices ORDER BY id", practice_cols(db)?),
+            &[],
             practice_row,
         )?,
-        trainees: rows(conn, &format!("SELECT {TRAINEE_COLS} FROM trainees ORDER BY id"), [], trainee_row)?,
+        trainees: rows(db, &format!("SELECT {TRAINEE_COLS} FROM trainees ORDER BY id"), &[], trainee_row)?,
         placements: rows(
-            conn,
+            db,
             &format!("SELECT {PLACEMENT_COLS} FROM placements ORDER BY trainee_id"),
-            [],
+            &[],
             placement_row,
         )?,
         pauses: rows(
-            conn,
-            &format!("SELECT {PAUSE_COLS} FROM pauses ORDER BY practice_id, start, end, wish_type"),
-            [],
+            db,
+            // No wish (NULL) first in both engines (PostgreSQL sorts NULL last by itself).
+            &format!(
+                r#"SELECT {PAUSE_COLS} FROM pauses ORDER BY practice_id, start, "end", (wish_type IS NOT NULL), wish_type"#
+            ),
+            &[],
             pause_row,
         )?,
-        settings: load_settings(conn)?,
+        settings: load_settings(db)?,
     })
 }
 
@@ -1527,37 +1683,48 @@ fn load(conn: &Connection) -> Result<Dataset> {
 /// with their placements and pauses, those trainees with their placements, and the trainees and
 /// practices those placements name. A `place` on a national file with ten years of history reads
 /// a few dozen rows, not the whole file.
-fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
+fn load_scope(db: &mut dyn Sql, subjects: &Subjects) -> Result<Dataset> {
     use std::collections::BTreeMap;
     let mut practices: BTreeMap<String, Practice> = BTreeMap::new();
     let mut trainees: BTreeMap<String, Trainee> = BTreeMap::new();
     let mut placements: BTreeMap<String, Placement> = BTreeMap::new();
     let mut pauses: Vec<Pause> = Vec::new();
-    let practice_sql = format!("SELECT {} FROM practices WHERE id = ?1", practice_cols(conn)?);
+    let practice_sql = format!("SELECT {} FROM practices WHERE id = ?1", practice_cols(db)?);
     let trainee_sql = format!("SELECT {TRAINEE_COLS} FROM trainees WHERE id = ?1");
     for id in &subjects.practices {
-        for p in rows(conn, &practice_sql, [id], practice_row)? {
+        for p in rows(db, &practice_sql, &args![id], practice_row)? {
             practices.insert(p.id.clone(), p);
         }
-        for p in
-            rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE practice_id = ?1"), [id], placement_row)?
-        {
+        for p in rows(
+            db,
+            &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE practice_id = ?1"),
+            &args![id],
+            placement_row,
+        )? {
             placements.insert(p.trainee_id.clone(), p);
         }
-        pauses.extend(rows(conn, &format!("SELECT {PAUSE_COLS} FROM pauses WHERE practice_id = ?1"), [id], pause_row)?);
+        pauses.extend(rows(
+            db,
+            &format!("SELECT {PAUSE_COLS} FROM pauses WHERE practice_id = ?1"),
+            &args![id],
+            pause_row,
+        )?);
     }
     for id in &subjects.trainees {
-        for p in
-            rows(conn, &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE trainee_id = ?1"), [id], placement_row)?
-        {
+        for p in rows(
+            db,
+            &format!("SELECT {PLACEMENT_COLS} FROM placements WHERE trainee_id = ?1"),
+            &args![id],
+            placement_row,
+        )? {
             placements.insert(p.trainee_id.clone(), p);
         }
     }
-    let mut trainee_ids: Vec<&String> = subjects.trainees.iter().collect();
-    trainee_ids.extend(placements.keys());
+    let mut trainee_ids: Vec<String> = subjects.trainees.to_vec();
+    trainee_ids.extend(placements.keys().cloned());
     for id in trainee_ids {
-        if !trainees.contains_key(id) {
-            for t in rows(conn, &trainee_sql, [id], trainee_row)? {
+        if !trainees.contains_key(&id) {
+            for t in rows(db, &trainee_sql, &args![&id], trainee_row)? {
                 trainees.insert(t.id.clone(), t);
             }
         }
@@ -1565,7 +1732,7 @@ fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
     let practice_ids: Vec<String> = placements.values().map(|p| p.practice_id.clone()).collect();
     for id in practice_ids {
         if !practices.contains_key(&id) {
-            for p in rows(conn, &practice_sql, [&id], practice_row)? {
+            for p in rows(db, &practice_sql, &args![&id], practice_row)? {
                 practices.insert(p.id.clone(), p);
             }
         }
@@ -1579,12 +1746,12 @@ fn load_scope(conn: &Connection, subjects: &Subjects) -> Result<Dataset> {
         ))
     });
     Ok(Dataset {
-        region: load_region(conn)?,
+        region: load_region(db)?,
         practices: practices.into_values().collect(),
         trainees: trainees.into_values().collect(),
         placements: placements.into_values().collect(),
         pauses,
-        settings: load_settings(conn)?,
+        settings: load_settings(db)?,
     })
 }
 

@@ -4,7 +4,7 @@
 //! (the row must be as the command expects) and their apply step. `Store::execute` calls
 //! [`stale`] and [`apply`] beside the other tables' steps, in the same transaction.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use super::sql::{Sql, args, one as one_row, rows};
 
 use super::{Result, StoreError};
 use crate::domain::command::Command;
@@ -27,38 +27,37 @@ fn json(round: &Round) -> Result<String> {
 }
 
 /// Every round, by name.
-pub(super) fn all(conn: &Connection) -> Result<Vec<StoredRound>> {
-    let mut st = conn.prepare_cached("SELECT name, body, published_after FROM rounds ORDER BY name")?;
-    let mut rows = st.query([])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
+pub(super) fn all(db: &mut dyn Sql) -> Result<Vec<StoredRound>> {
+    rows(db, "SELECT name, body, published_after FROM rounds ORDER BY name", &[], |r| {
         let name: String = r.get(0)?;
-        out.push(StoredRound { round: parse(&name, &r.get::<_, String>(1)?)?, published_after: r.get(2)? });
-    }
-    Ok(out)
+        Ok(StoredRound { round: parse(&name, &r.get::<String>(1)?)?, published_after: r.get(2)? })
+    })
 }
 
 /// One round by its exact name.
-pub(super) fn one(conn: &Connection, name: &str) -> Result<Option<StoredRound>> {
-    let row: Option<(String, Option<i64>)> = conn
-        .query_row("SELECT body, published_after FROM rounds WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+pub(super) fn one(db: &mut dyn Sql, name: &str) -> Result<Option<StoredRound>> {
+    let row: Option<(String, Option<i64>)> =
+        one_row(db, "SELECT body, published_after FROM rounds WHERE name = ?1", &args![name], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     row.map(|(body, published_after)| Ok(StoredRound { round: parse(name, &body)?, published_after })).transpose()
 }
 
 /// The newest audit id of a change to the region's data: round drafts (new, changed, dropped)
 /// do not count, so a draft stays current while other drafts are made.
-pub(super) fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
+pub(super) fn data_version(db: &mut dyn Sql) -> Result<i64> {
+    Ok(one_row(
+        db,
         "SELECT COALESCE(MAX(id), 0) FROM audit
          WHERE action NOT IN ('round_new', 'round_edit', 'round_drop', 'undo_refused', 'redo_refused')",
-        [],
-        |r| r.get(0),
-    )?)
+        &[],
+        |r| r.get::<i64>(0),
+    )?
+    .unwrap_or(0))
 }
 
 /// The round row a round command expects, compared with the file: a conflict when it differs.
-pub(super) fn stale(conn: &Connection, cmd: &Command) -> Result<Option<StoreError>> {
+pub(super) fn stale(db: &mut dyn Sql, cmd: &Command) -> Result<Option<StoreError>> {
     let (name, expected): (&str, Option<Round>) = match cmd {
         Command::SaveRound { before, after } => {
             let Some(name) = before.as_ref().or(after.as_ref()).map(|r| r.name.as_str()) else { return Ok(None) };
@@ -70,7 +69,7 @@ pub(super) fn stale(conn: &Connection, cmd: &Command) -> Result<Option<StoreErro
         }
         _ => return Ok(None),
     };
-    let now = one(conn, name)?.map(|s| s.round);
+    let now = one(db, name)?.map(|s| s.round);
     if now == expected {
         return Ok(None);
     }
@@ -89,34 +88,34 @@ pub(super) fn stale(conn: &Connection, cmd: &Command) -> Result<Option<StoreErro
 
 /// Writes what a round command changes in the `rounds` table (its placements are written with
 /// the other rows).
-pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<()> {
+pub(super) fn apply(db: &mut dyn Sql, cmd: &Command) -> Result<()> {
     match cmd {
         Command::SaveRound { before, after } => match (before, after) {
             (_, Some(a)) => {
-                tx.execute(
+                db.exec(
                     "INSERT INTO rounds(name, published, published_after, body) VALUES (?1, 0, NULL, ?2)
                      ON CONFLICT(name) DO UPDATE SET published = 0, published_after = NULL, body = excluded.body",
-                    params![a.name, json(a)?],
+                    &args![&a.name, json(a)?],
                 )?;
             }
             (Some(b), None) => {
-                tx.execute("DELETE FROM rounds WHERE name = ?1", [&b.name])?;
+                db.exec("DELETE FROM rounds WHERE name = ?1", &args![&b.name])?;
             }
             (None, None) => {}
         },
         Command::PublishRound { round } => {
             let published = Round { published: true, ..(**round).clone() };
-            tx.execute(
+            db.exec(
                 "UPDATE rounds SET published = 1, published_after = (SELECT COALESCE(MAX(id), 0) FROM audit),
                  body = ?2 WHERE name = ?1",
-                params![round.name, json(&published)?],
+                &args![&round.name, json(&published)?],
             )?;
         }
         Command::UnpublishRound { round } => {
             let draft = Round { published: false, ..(**round).clone() };
-            tx.execute(
+            db.exec(
                 "UPDATE rounds SET published = 0, published_after = NULL, body = ?2 WHERE name = ?1",
-                params![round.name, json(&draft)?],
+                &args![&round.name, json(&draft)?],
             )?;
         }
         _ => {}

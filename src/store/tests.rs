@@ -107,7 +107,8 @@ fn a_sqlite_file_of_another_program_is_refused() {
 fn foreign_keys_are_enforced() {
     let dir = tmp();
     let store = example_store(&dir);
-    let r = store.conn.execute(
+    let conn = store.lite("test").expect("a file");
+    let r = conn.execute(
         "INSERT INTO placements(trainee_id, practice_id, start, end) VALUES ('nobody', 'nowhere', '2026-01-01', '2026-02-01')",
         [],
     );

@@ -18,6 +18,23 @@ pub enum OpenPrompt {
     Damaged { path: PathBuf, problem: String, newest_good_backup: Option<PathBuf> },
 }
 
+/// The dialog text when the server refused a write (SQLSTATE 42501, CLI exit 5): the login's
+/// role may not make this change. `server` is the server's own words.
+pub fn denied_text(lang: Lang, server: &str) -> String {
+    match lang {
+        Lang::Danish => format!(
+            "Serveren afviste ændringen: din rolle må ikke foretage den. Intet blev gemt.\n\
+             Koordinator: alt undtagen indstillinger. Revisor: kun læse. HR: indstillinger, lønskala og økonomi.\n\
+             Bed it-afdelingen om en anden rolle, hvis du skal kunne det.\n({server})"
+        ),
+        Lang::English => format!(
+            "The server refused the change: your role may not make it. Nothing was saved.\n\
+             Coordinator: everything but settings. Reviewer: reads only. HR: settings, the salary scale and finance.\n\
+             Ask your IT department for another role if you need to.\n({server})"
+        ),
+    }
+}
+
 /// The banner text of an open warning; `None` for read-only, which the status bar shows.
 pub fn notice(lang: Lang, warning: &OpenWarning) -> Option<String> {
     Some(match (lang, warning) {

@@ -380,6 +380,7 @@ impl AppState {
                 let rules = crate::report::reasons::violation_lines(violations, self.lang);
                 format!("{}\n{rules}", self.lang.t("Afvist af en hård regel:", "Refused by a hard rule:"))
             }
+            StoreError::Denied(m) => super::files::denied_text(self.lang, m),
             StoreError::Conflict(m) => format!(
                 "{}\n{m}\n{}",
                 self.lang
