@@ -457,7 +457,7 @@ fn every_command(data: &Dataset) -> Vec<Command> {
     vec![
         Command::Place { placement: placement.clone() },
         Command::Place { placement: Placement { overrides: Vec::new(), ..placement.clone() } },
-        Command::Unplace { placement: placement.clone() },
+        Command::Unplace { placement: placement.clone(), reason: None },
         Command::SetPinned { placement: placement.clone(), pinned: true },
         Command::SetPinned { placement: placement.clone(), pinned: false },
         Command::AcceptRound { placements: vec![placement.clone(); 3] },

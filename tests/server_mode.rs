@@ -304,6 +304,7 @@ fn a_desk_sees_another_connections_placement_through_the_change_feed() {
     let (_, mut feed) = other.load_with_feed().expect("feed");
     assert!(desk.execute(&tutorfordeling::domain::command::Command::Unplace {
         placement: desk.data.placement_of("EX-K2").cloned().expect("placed"),
+        reason: None,
     }));
     let changes = other.changes_since(&mut feed).expect("changes");
     assert_eq!(changes.entries.len(), 1);

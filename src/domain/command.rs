@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{BoundaryRing, Dataset, Pause, Placement, Practice, Rule, Settings, Trainee};
 use super::privacy::{contains_cpr, cpr_refusal};
+use super::reasons::Breach;
 use super::round::Round;
 use super::rules::{RuleContext, Violation};
 
@@ -826,9 +827,15 @@ fn check_publish(data: &Dataset, round: &Round) -> Result<(), CommandError> {
     for p in round.placements() {
         match check_place(data, &ctx, &p) {
             Ok(()) => ctx.add(p),
-            Err(CommandError::Refused(vs)) => broken.extend(vs.into_iter().map(|v| Violation {
-                rule: v.rule,
-                message: format!("{} at {}: {}", p.trainee_id, p.practice_id, v.message),
+            Err(CommandError::Refused(vs)) => broken.extend(vs.into_iter().map(|v| {
+                Violation::new(
+                    v.rule,
+                    Breach::Proposal {
+                        trainee: p.trainee_id.clone(),
+                        practice: p.practice_id.clone(),
+                        inner: Box::new(v.breach),
+                    },
+                )
             })),
             Err(e) => return Err(e),
         }

@@ -57,6 +57,8 @@ pub enum Breach {
     UnknownTrainee { id: String },
     /// H9: a stored placement names a practice that is not in the register.
     UnknownPractice { id: String },
+    /// A round's proposal (trainee → practice) that breaks `inner` (issue 13: publish names each).
+    Proposal { trainee: String, practice: String, inner: Box<Breach> },
 }
 
 /// A date in reasons: the Danish way in both languages (DD-MM-YYYY), as the program always has.
@@ -85,11 +87,16 @@ impl Breach {
             | Breach::AlreadyPlaced { .. }
             | Breach::UnknownTrainee { .. }
             | Breach::UnknownPractice { .. } => Rule::H9,
+            Breach::Proposal { inner, .. } => inner.rule(),
         }
     }
 
     /// The reason as a sentence in `lang`, starting with the rule id (once).
     pub fn text(&self, lang: Lang) -> String {
+        if let Breach::Proposal { trainee, practice, inner } = self {
+            let word = lang.t("forslaget", "the proposal");
+            return format!("{word} {trainee} → {practice}: {}", inner.text(lang));
+        }
         let da = lang == Lang::Danish;
         let id = self.rule().id();
         let body = match self {
@@ -244,6 +251,7 @@ impl Breach {
                     format!("the placement names practice '{id}', which is not in the register.")
                 }
             }
+            Breach::Proposal { inner, .. } => return inner.text(lang),
         };
         format!("{id}: {body}")
     }
@@ -823,7 +831,7 @@ pub fn command_text(cmd: &Command, lang: Lang) -> Option<String> {
             }
             s
         }
-        Command::Unplace { placement: p } => {
+        Command::Unplace { placement: p, .. } => {
             if da {
                 format!("fjern {} fra {}", p.trainee_id, p.practice_id)
             } else {

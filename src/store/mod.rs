@@ -859,7 +859,8 @@ impl Store {
         self.read_with(|db| {
             let mut out = std::collections::HashMap::new();
             for &id in ids {
-                let json = one(db, "SELECT command FROM audit WHERE id = ?1", &args![id], |r| r.get::<Option<String>>(0))?;
+                let json =
+                    one(db, "SELECT command FROM audit WHERE id = ?1", &args![id], |r| r.get::<Option<String>>(0))?;
                 if let Some(cmd) = json.flatten().and_then(|j| serde_json::from_str::<Command>(&j).ok()) {
                     out.insert(id, cmd);
                 }
@@ -1651,14 +1652,10 @@ fn load_settings(db: &mut dyn Sql) -> Result<Settings> {
 }
 
 fn load(db: &mut dyn Sql) -> Result<Dataset> {
+    let practice_cols = practice_cols(db)?;
     Ok(Dataset {
         region: load_region(db)?,
-        practices: rows(
-            db,
-            &format!("SELECT {} FROM practices ORDER BY id", practice_cols(db)?),
-            &[],
-            practice_row,
-        )?,
+        practices: rows(db, &format!("SELECT {practice_cols} FROM practices ORDER BY id"), &[], practice_row)?,
         trainees: rows(db, &format!("SELECT {TRAINEE_COLS} FROM trainees ORDER BY id"), &[], trainee_row)?,
         placements: rows(
             db,

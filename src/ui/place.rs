@@ -141,8 +141,9 @@ impl PlacePanel {
             for c in &shown {
                 let Some(p) = state.data.practice(&c.practice_id) else { continue };
                 ui.horizontal(|ui| {
-                    let button =
-                        ui.add(egui::Button::new(state.t("Placér…", "Place…")).small()).on_hover_text(explanation(c, state.lang));
+                    let button = ui
+                        .add(egui::Button::new(state.t("Placér…", "Place…")).small())
+                        .on_hover_text(explanation(c, state.lang));
                     if std::mem::take(&mut to_first) {
                         button.request_focus();
                     }
@@ -150,7 +151,9 @@ impl PlacePanel {
                         button.scroll_to_me(None);
                     }
                     let text = if c.feasible {
-                        let l = ui.label(format!("{} · {}", p.name, p.municipality)).on_hover_text(explanation(c, state.lang));
+                        let l = ui
+                            .label(format!("{} · {}", p.name, p.municipality))
+                            .on_hover_text(explanation(c, state.lang));
                         ui.weak(i18n::number(c.score, 1));
                         l
                     } else {
