@@ -816,7 +816,6 @@ pub fn command_text(cmd: &Command, lang: Lang) -> Option<String> {
         (None, true) => "en pause".to_string(),
         (None, false) => "a pause".to_string(),
     };
-    #[allow(unreachable_patterns)] // other commands may be added on parallel branches
     let text = match cmd {
         Command::Place { placement: p } => {
             let (t, at, from, to) = (&p.trainee_id, &p.practice_id, d(p.start), d(p.end));
@@ -930,7 +929,49 @@ pub fn command_text(cmd: &Command, lang: Lang) -> Option<String> {
             let n = after.len();
             if da { format!("importér {n} kommunegrænser") } else { format!("import {n} boundary rings") }
         }
-        _ => return None,
+        Command::EditPlacement { before, after } => {
+            let (t, at) = (&after.trainee_id, &after.practice_id);
+            let (from, to, was_from, was_to) = (d(after.start), d(after.end), d(before.start), d(before.end));
+            let mut s = if da {
+                format!("nye datoer for {t} hos {at}: {from} til {to} (før {was_from} til {was_to})")
+            } else {
+                format!("change the dates of {t} at {at} to {from} to {to} (were {was_from} to {was_to})")
+            };
+            let new: Vec<Rule> = after.overrides.iter().filter(|r| !before.overrides.contains(r)).copied().collect();
+            if !new.is_empty() {
+                let rules = rule_ids(&new);
+                s.push_str(&if da { format!(" og tilsidesæt {rules}") } else { format!(" overriding {rules}") });
+            }
+            s
+        }
+        Command::SaveRound { before, after } => {
+            let n = |r: &crate::domain::round::Round| r.proposals.len();
+            match (before, after, da) {
+                (None, Some(a), true) => format!("ny runde {} ({} forslag)", a.name, n(a)),
+                (None, Some(a), false) => format!("new round {} ({} proposals)", a.name, n(a)),
+                (Some(b), None, true) => format!("slet runde {}", b.name),
+                (Some(b), None, false) => format!("drop round {}", b.name),
+                (Some(_), Some(a), true) => format!("ret runde {} ({} forslag)", a.name, n(a)),
+                (Some(_), Some(a), false) => format!("change round {} ({} proposals)", a.name, n(a)),
+                (None, None, _) => lang.t("runde", "round").to_string(),
+            }
+        }
+        Command::PublishRound { round } => {
+            let n = round.proposals.len();
+            if da {
+                format!("udgiv runde {}: placér {n} uddannelseslæger", round.name)
+            } else {
+                format!("publish round {}: place {n} trainees", round.name)
+            }
+        }
+        Command::UnpublishRound { round } => {
+            let n = round.proposals.len();
+            if da {
+                format!("tag runde {} tilbage: fjern {n} placeringer", round.name)
+            } else {
+                format!("take back round {}: remove {n} placements", round.name)
+            }
+        }
     };
     Some(text)
 }

@@ -23,6 +23,7 @@ use super::fairness::fairness_review;
 use super::model::{Dataset, Placement, TraineeType, Weights};
 use super::region::District;
 use super::suggest::{Cancelled, suggest};
+use crate::report::format::Lang;
 
 /// One proposal of a round: a trainee at a practice for a period, with its score and reasons.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,12 +36,34 @@ pub struct RoundProposal {
     pub score: f64,
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// The same reasons in Danish, for the Danish desk (one language at a time).
+    #[serde(default)]
+    pub reasons_da: Vec<String>,
     /// Kept as it is when the round runs again.
     #[serde(default)]
     pub pinned: bool,
 }
 
 impl RoundProposal {
+    /// A proposal of the optimizer, kept in a round.
+    pub fn from_suggested(p: &super::suggest::Proposal) -> RoundProposal {
+        RoundProposal {
+            trainee_id: p.trainee_id.clone(),
+            practice_id: p.practice_id.clone(),
+            start: p.start,
+            end: p.end,
+            score: p.score,
+            reasons: p.reasons.clone(),
+            reasons_da: p.because.iter().map(|b| b.text(Lang::Danish)).collect(),
+            pinned: false,
+        }
+    }
+
+    /// The reasons in `lang` (the English ones where an old round has no Danish).
+    pub fn reasons_in(&self, lang: Lang) -> &[String] {
+        if lang == Lang::Danish && !self.reasons_da.is_empty() { &self.reasons_da } else { &self.reasons }
+    }
+
     pub fn to_placement(&self) -> Placement {
         Placement {
             trainee_id: self.trainee_id.clone(),
@@ -59,6 +82,25 @@ impl RoundProposal {
 pub struct RoundUnplaced {
     pub trainee_id: String,
     pub why: String,
+    /// The same in Danish.
+    #[serde(default)]
+    pub why_da: String,
+}
+
+impl RoundUnplaced {
+    pub fn from_unplaced(u: &super::suggest::Unplaced) -> RoundUnplaced {
+        RoundUnplaced { trainee_id: u.trainee_id.clone(), why: u.why.clone(), why_da: u.unfit.text(Lang::Danish) }
+    }
+
+    /// Why, in `lang` (the English text where an old round has no Danish).
+    pub fn why_in(&self, lang: Lang) -> &str {
+        if lang == Lang::Danish && !self.why_da.is_empty() { &self.why_da } else { &self.why }
+    }
+}
+
+/// The reasons in both languages: (English, Danish).
+pub fn worded(because: &[super::reasons::Because]) -> (Vec<String>, Vec<String>) {
+    (because.iter().map(|b| b.text(Lang::English)).collect(), because.iter().map(|b| b.text(Lang::Danish)).collect())
 }
 
 /// A round, draft or published.
@@ -153,22 +195,10 @@ pub fn compute(
     }
     d.placements.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
     let s = suggest(&d, spec.kind, today, progress)?;
-    let mut proposals: Vec<RoundProposal> = s
-        .placements
-        .into_iter()
-        .map(|p| RoundProposal {
-            trainee_id: p.trainee_id,
-            practice_id: p.practice_id,
-            start: p.start,
-            end: p.end,
-            score: p.score,
-            reasons: p.reasons,
-            pinned: false,
-        })
-        .chain(pinned)
-        .collect();
+    let mut proposals: Vec<RoundProposal> =
+        s.placements.into_iter().map(|p| RoundProposal::from_suggested(&p)).chain(pinned).collect();
     proposals.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));
-    let unplaced = s.unplaced.into_iter().map(|u| RoundUnplaced { trainee_id: u.trainee_id, why: u.why }).collect();
+    let unplaced = s.unplaced.iter().map(RoundUnplaced::from_unplaced).collect();
     Ok(Round {
         name: spec.name.clone(),
         kind: spec.kind,
@@ -387,6 +417,7 @@ mod tests {
             end: d(2027, 1, 31),
             score: 1.5,
             reasons: Vec::new(),
+            reasons_da: Vec::new(),
             pinned: false,
         }
     }
@@ -402,7 +433,7 @@ mod tests {
             proposals,
             unplaced: unplaced
                 .iter()
-                .map(|t| RoundUnplaced { trainee_id: t.to_string(), why: "full".into() })
+                .map(|t| RoundUnplaced { trainee_id: t.to_string(), why: "full".into(), why_da: String::new() })
                 .collect(),
             excluded: Vec::new(),
             published: false,

@@ -180,7 +180,8 @@ pub fn changed(
         start: t.start,
         end: t.end,
         score: (score.total * 100.0).round() / 100.0,
-        reasons: score.reasons(),
+        reasons: crate::domain::round::worded(&score.becauses()).0,
+        reasons_da: crate::domain::round::worded(&score.becauses()).1,
         pinned: true,
     });
     after.proposals.sort_by(|a, b| a.trainee_id.cmp(&b.trainee_id));

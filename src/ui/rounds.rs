@@ -261,24 +261,8 @@ impl RoundPanel {
                     0
                 },
                 computed_on: state.today,
-                proposals: suggestion
-                    .placements
-                    .iter()
-                    .map(|p| RoundProposal {
-                        trainee_id: p.trainee_id.clone(),
-                        practice_id: p.practice_id.clone(),
-                        start: p.start,
-                        end: p.end,
-                        score: p.score,
-                        reasons: p.reasons.clone(),
-                        pinned: false,
-                    })
-                    .collect(),
-                unplaced: suggestion
-                    .unplaced
-                    .iter()
-                    .map(|u| RoundUnplaced { trainee_id: u.trainee_id.clone(), why: u.why.clone() })
-                    .collect(),
+                proposals: suggestion.placements.iter().map(RoundProposal::from_suggested).collect(),
+                unplaced: suggestion.unplaced.iter().map(RoundUnplaced::from_unplaced).collect(),
                 excluded: Vec::new(),
                 published: false,
             };
@@ -488,7 +472,7 @@ impl RoundPanel {
                             let options = crate::ops::rounds::change_options(&state.data, r, &p.trainee_id);
                             self.changing = Some((p.trainee_id.clone(), None, options));
                         }
-                        let hover = format!("{text}\n{}", p.reasons.join("\n"));
+                        let hover = format!("{text}\n{}", p.reasons_in(state.lang).join("\n"));
                         let label = ui.add(egui::Label::new(text).truncate()).on_hover_text(hover);
                         if label.hovered() {
                             hovered = Some(p.practice_id.clone());
@@ -497,7 +481,7 @@ impl RoundPanel {
                 }
                 for u in &r.unplaced {
                     let name = state.data.trainee(&u.trainee_id).map_or(u.trainee_id.as_str(), |t| t.name.as_str());
-                    ui.weak(format!("{name}: {}", u.why));
+                    ui.weak(format!("{name}: {}", u.why_in(state.lang)));
                 }
             });
             if let Some((tid, chosen, options)) = &mut self.changing {
@@ -683,7 +667,7 @@ impl RoundPanel {
                 for f in &c.rounds {
                     for u in &f.unplaced_reasons {
                         let name = state.data.trainee(&u.trainee_id).map_or(u.trainee_id.as_str(), |t| t.name.as_str());
-                        ui.weak(format!("{}: {name}: {}", f.name, u.why));
+                        ui.weak(format!("{}: {name}: {}", f.name, u.why_in(state.lang)));
                     }
                 }
                 ui.separator();
