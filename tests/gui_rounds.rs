@@ -138,4 +138,24 @@ fn a_draft_is_made_changed_compared_and_published_from_the_desk() {
     assert!(round(&db, "Kladde 2").expect("kept").published, "a published round is kept, frozen");
     assert_eq!(Store::open(&db).expect("open").audit_log(1000).expect("log").len(), entries + 1, "one audit entry");
     assert!(!round(&db, "Kladde 1").expect("kept").published);
+
+    // The letters, printed in the background into a folder named in the status bar.
+    h.get_by_label("Udskriv breve").click();
+    let mut waited = 0;
+    while !h.state().state.status.starts_with("Skrev") {
+        assert!(waited < 600, "the letters never finished: {}", h.state().state.status);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+        waited += 1;
+    }
+    let status = h.state().state.status.clone();
+    let folder = PathBuf::from(status.split(" filer i ").nth(1).expect("the folder is named"));
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the folder")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    files.sort();
+    let mut want: Vec<String> = second.proposals.iter().map(|p| format!("{}.pdf", p.trainee_id)).collect();
+    want.sort();
+    assert_eq!(files, want, "one letter per trainee of the round");
 }

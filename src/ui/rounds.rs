@@ -161,6 +161,19 @@ impl RoundPanel {
         self.hovered_practice = None;
         self.proposals_ui(ui, state);
         self.drafts_ui(ui, state);
+        // Letters and notices keep printing while another round is opened or none is.
+        if let Some((job, dir)) = &mut self.print
+            && let Some(result) = job_ui(ui, job, state.t("Annullér", "Cancel"))
+        {
+            state.status = match result {
+                Ok(n) => {
+                    format!("{} {n} {} {}", state.t("Skrev", "Wrote"), state.t("filer i", "files to"), dir.display())
+                }
+                Err(e) => format!("{}: {e:#}", state.t("Udskrivning stoppet", "Printing stopped")),
+            };
+            state.busy = None;
+            self.print = None;
+        }
         self.phase3_ui(ui, state);
         self.compare_window(ui.ctx(), state);
         self.changes_window(ui.ctx(), state);
@@ -546,21 +559,6 @@ impl RoundPanel {
                     }
                 }
             });
-            if let Some((job, dir)) = &mut self.print
-                && let Some(result) = job_ui(ui, job, state.t("Annullér", "Cancel"))
-            {
-                state.status = match result {
-                    Ok(n) => format!(
-                        "{} {n} {} {}",
-                        state.t("Skrev", "Wrote"),
-                        state.t("filer i", "files to"),
-                        dir.display()
-                    ),
-                    Err(e) => format!("{}: {e:#}", state.t("Udskrivning stoppet", "Printing stopped")),
-                };
-                state.busy = None;
-                self.print = None;
-            }
         });
         self.hovered_practice = self.hovered_practice.take().or(hovered);
         if let Some(cmd) = write {
