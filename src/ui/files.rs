@@ -19,14 +19,15 @@ pub enum OpenPrompt {
 }
 
 /// The dialog text when the server refused a write (SQLSTATE 42501, CLI exit 5): the login's
-/// role may not make this change. `server` is the server's own words.
+/// role may not make this change. `server` is the server's own words, in English, so only the
+/// English desk quotes them.
 pub fn denied_text(lang: Lang, server: &str) -> String {
     match lang {
-        Lang::Danish => format!(
-            "Serveren afviste ændringen: din rolle må ikke foretage den. Intet blev gemt.\n\
-             Koordinator: alt undtagen indstillinger. Revisor: kun læse. HR: indstillinger, lønskala og økonomi.\n\
-             Bed it-afdelingen om en anden rolle, hvis du skal kunne det.\n({server})"
-        ),
+        Lang::Danish => "Serveren afviste ændringen: din rolle må ikke foretage den. Intet blev gemt.\n\
+             Koordinator (coordinator): alt undtagen indstillinger. Læseadgang (reviewer): kun se. \
+             HR (hr): indstillinger, lønskala og økonomi.\n\
+             Bed it-afdelingen om en anden rolle, hvis du skal kunne det."
+            .to_string(),
         Lang::English => format!(
             "The server refused the change: your role may not make it. Nothing was saved.\n\
              Coordinator: everything but settings. Reviewer: reads only. HR: settings, the salary scale and finance.\n\
