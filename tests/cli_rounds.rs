@@ -144,8 +144,8 @@ fn publish_refused_after_a_conflicting_manual_placement_names_h9_and_places_noth
     let out = dir.run(&["round", "publish", "--db", &db, "A"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let said = stderr(&out);
-    assert!(said.contains("H9") && said.contains("K1 at PB"), "{said}");
-    assert!(!said.contains("K2 at"), "K2's proposal still fits: {said}");
+    assert!(said.contains("H9") && said.contains("K1 → PB"), "{said}");
+    assert!(!said.contains("K2 →"), "K2's proposal still fits: {said}");
     assert_eq!(placements(&dir, &db), [("K1".into(), "PC".into())], "nothing of the round is placed");
     assert_eq!(log_count(&dir, &db), before, "a refused publish writes nothing");
     // Changing the proposal to the manual placement's practice is refused by H9 too, while

@@ -154,8 +154,9 @@ fn the_ranked_list_opens_its_form_from_the_keyboard_and_places_with_changed_date
         "Enter on the row opens the form for it"
     );
     // The reasons of the focused row show under the list (what hover shows a mouse user).
-    for r in &feasible[1].reasons {
-        assert!(h.query_all_by_label(r).count() >= 1, "the reason '{r}' is shown");
+    for b in &feasible[1].because {
+        let r = b.text(tutorfordeling::report::format::Lang::Danish);
+        assert!(h.query_all_by_label(&r).count() >= 1, "the reason '{r}' is shown");
     }
     let start = t.start.checked_add_days(Days::new(14)).expect("a later start");
     set_text(&mut h, "Fra dato (dd-mm-åååå)", &dmy(start));
@@ -192,7 +193,7 @@ fn enter_in_the_filter_opens_the_first_row_and_an_infeasible_row_names_its_rules
     assert_eq!(h.state().place.form.as_ref().map(|f| f.practice_id.clone()), Some(bad.practice_id.clone()));
     // The form checks live and names each broken rule; placing asks for a reason.
     for v in &bad.violations {
-        h.get_by_label(&v.message);
+        h.get_by_label(&v.text(tutorfordeling::report::format::Lang::Danish));
     }
     h.get_by_role_and_label(Role::Button, "Placér").click();
     h.run_ok();
@@ -388,10 +389,10 @@ fn the_log_filters_to_a_period_and_a_user_and_exports_one_trainees_entries_as_a_
     set_text(&mut h, "Periode fra (dd-mm-åååå)", "01-01-2025");
     set_text(&mut h, "Periode til (dd-mm-åååå)", "31-01-2025");
     h.get_by_label("1 poster");
-    h.get_by_label_contains(&format!("place {} at", placed[0]));
+    h.get_by_label_contains(&format!("placér {} hos", placed[0]));
     set_text(&mut h, "Periode til (dd-mm-åååå)", "31-03-2025");
     h.get_by_label("2 poster");
-    assert!(h.query_by_label_contains(&format!("place {} at", placed[2])).is_none(), "today is outside");
+    assert!(h.query_by_label_contains(&format!("placér {} hos", placed[2])).is_none(), "today is outside");
     // A wrong date says so and filters nothing away.
     set_text(&mut h, "Periode til (dd-mm-åååå)", "31-13-2025");
     h.get_by_label_contains("ikke en dato");
@@ -403,7 +404,7 @@ fn the_log_filters_to_a_period_and_a_user_and_exports_one_trainees_entries_as_a_
     h.get_by_label("3 poster");
     set_text(&mut h, "Bruger", &tutorfordeling::store::os_user());
     h.get_by_label("Ombooket");
-    assert!(h.query_by_label_contains(&format!("place {} at", placed[0])).is_none(), "not the script's");
+    assert!(h.query_by_label_contains(&format!("placér {} hos", placed[0])).is_none(), "not the script's");
     clear(&mut h, "Bruger");
 
     // The data-subject export: every entry about one trainee, mode 0600, named for the trainee.

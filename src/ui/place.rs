@@ -180,13 +180,13 @@ impl PlacePanel {
             ui.separator();
             if c.feasible {
                 ui.label(format!("{name}: {} {}", state.t("point", "score"), i18n::number(c.score, 1)));
-                for r in &c.reasons {
-                    ui.weak(r);
+                for b in &c.because {
+                    ui.weak(b.text(state.lang));
                 }
             } else {
                 ui.label(format!("{name}: {}", state.t("bryder", "breaks")));
                 for v in &c.violations {
-                    ui.colored_label(ui.visuals().warn_fg_color, &v.message);
+                    ui.colored_label(ui.visuals().warn_fg_color, v.text(state.lang));
                 }
             }
         }
