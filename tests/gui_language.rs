@@ -878,6 +878,26 @@ fn the_status_bar_after_a_placement_is_danish_with_danish_dates() {
     assert!(foreign(&status, Lang::Danish, &names).is_empty(), "{status}");
     h.get_by_label_contains(&want);
 
+    // The status bar follows a change of language (regression: it kept the Danish sentence).
+    h.get_by_label("Vis").click();
+    h.run_ok();
+    h.get_by_label("English").click();
+    h.run_ok();
+    let english = format!(
+        "Saved: place {} at {} from {} to {}",
+        t.id,
+        placed.practice_id,
+        placed.start.format("%d-%m-%Y"),
+        placed.end.format("%d-%m-%Y")
+    );
+    h.get_by_label(&english);
+    assert!(h.query_by_label_contains(&want).is_none(), "the Danish status after switching to English");
+    h.get_by_label("View").click();
+    h.run_ok();
+    h.get_by_label("Dansk").click();
+    h.run_ok();
+    h.get_by_label(&want);
+
     // Undone, in Danish too; and the log words both rows in Danish, with Danish times.
     h.state_mut().state.undo();
     h.run_ok();

@@ -25,6 +25,29 @@ pub fn command(cmd: &Command, lang: Lang) -> String {
     command_text(cmd, lang).unwrap_or_else(|| cmd.summary())
 }
 
+/// What happened to a change, for the status bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Done {
+    Saved,
+    Undone,
+    Redone,
+}
+
+impl Done {
+    pub fn verb(self, lang: Lang) -> &'static str {
+        match self {
+            Done::Saved => lang.t("Gemt", "Saved"),
+            Done::Undone => lang.t("Fortrudt", "Undone"),
+            Done::Redone => lang.t("Gentaget", "Redone"),
+        }
+    }
+}
+
+/// `Gemt: placér T1 hos P1 fra … til …` in the status bar.
+pub fn done_text(done: Done, cmd: &Command, lang: Lang) -> String {
+    format!("{}: {}", done.verb(lang), command(cmd, lang))
+}
+
 /// Error messages of the input checks (CSV import, arguments, files), English as the CLI shows
 /// them, and Danish: `{}` is a value taken over as it is. More specific first.
 const INPUT_ERRORS: &[(&str, &str)] = &[

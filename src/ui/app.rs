@@ -357,7 +357,7 @@ impl App {
                 ui.label(busy);
             }
             ui.separator();
-            ui.label(&state.status);
+            ui.label(state.status_text());
         });
     }
 }
