@@ -878,6 +878,26 @@ fn the_status_bar_after_a_placement_is_danish_with_danish_dates() {
     assert!(foreign(&status, Lang::Danish, &names).is_empty(), "{status}");
     h.get_by_label_contains(&want);
 
+    // The status bar follows a change of language (regression: it kept the Danish sentence).
+    h.get_by_label("Vis").click();
+    h.run_ok();
+    h.get_by_label("English").click();
+    h.run_ok();
+    let english = format!(
+        "Saved: place {} at {} from {} to {}",
+        t.id,
+        placed.practice_id,
+        placed.start.format("%d-%m-%Y"),
+        placed.end.format("%d-%m-%Y")
+    );
+    h.get_by_label(&english);
+    assert!(h.query_by_label_contains(&want).is_none(), "the Danish status after switching to English");
+    h.get_by_label("View").click();
+    h.run_ok();
+    h.get_by_label("Dansk").click();
+    h.run_ok();
+    h.get_by_label(&want);
+
     // Undone, in Danish too; and the log words both rows in Danish, with Danish times.
     h.state_mut().state.undo();
     h.run_ok();
@@ -888,4 +908,37 @@ fn the_status_bar_after_a_placement_is_danish_with_danish_dates() {
     h.get_by_label_contains("fortryd: placér");
     assert!(h.query_by_label_contains("undo: place").is_none());
     assert!(h.query_all_by_label_contains(" kl. ").next().is_some(), "the log's times are Danish");
+}
+
+#[test]
+fn an_import_error_in_the_danish_desk_is_danish_and_keeps_its_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_db(dir.path());
+    let data = load(&db);
+    let names = data_names(&data);
+    let file = dir.path().join("practices.csv");
+    std::fs::write(
+        &file,
+        "id;name;municipality;lat;lon;tutors;doctors;setting;burdened;capacity;large\n\
+         NY-P1;Lægehuset Syd;Gotham;56,1;9,5;1;1;urban;nej;1;nej\n",
+    )
+    .expect("write");
+    let mut h = harness(&db);
+    tutorfordeling::ui::app::import_csv(&mut h.state_mut().state, std::slice::from_ref(&file));
+    h.run_ok();
+    let stored = h.state().state.error.clone().expect("refused");
+    assert!(stored.contains("it must be one of the region's 19"), "the check words it in English: {stored}");
+    let shown = h
+        .get_all_by_label_contains("ukendt kommune 'Gotham'; den skal være en af regionens 19")
+        .next()
+        .expect("the Danish error")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    // The file's name is the contract's (practices.csv); the reason after its place is Danish.
+    let (place, reason) = shown.split_once("practices.csv:2:3: ").expect("FILE:LINE:COLUMN kept");
+    assert!(!place.contains(": "), "{shown}");
+    assert!(foreign(reason, Lang::Danish, &names).is_empty(), "{shown}");
+    assert!(h.query_all_by_label_contains("it must be one of").next().is_none());
+    assert_eq!(load(&db), data, "nothing was imported");
 }

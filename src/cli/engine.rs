@@ -77,8 +77,8 @@ pub fn suggest(
                     "{} -> {} from {} to {} (score {:.1})\n",
                     p.trainee_id, p.practice_id, p.start, p.end, p.score
                 ))?;
-                for r in &p.reasons {
-                    print_out(&format!("    {r}\n"))?;
+                for r in &p.because {
+                    print_out(&format!("    {}\n", r.text(lang())))?;
                 }
             }
             for u in &round.unplaced {

@@ -25,6 +25,29 @@ pub fn command(cmd: &Command, lang: Lang) -> String {
     command_text(cmd, lang).unwrap_or_else(|| cmd.summary())
 }
 
+/// What happened to a change, for the status bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Done {
+    Saved,
+    Undone,
+    Redone,
+}
+
+impl Done {
+    pub fn verb(self, lang: Lang) -> &'static str {
+        match self {
+            Done::Saved => lang.t("Gemt", "Saved"),
+            Done::Undone => lang.t("Fortrudt", "Undone"),
+            Done::Redone => lang.t("Gentaget", "Redone"),
+        }
+    }
+}
+
+/// `Gemt: placér T1 hos P1 fra … til …` in the status bar.
+pub fn done_text(done: Done, cmd: &Command, lang: Lang) -> String {
+    format!("{}: {}", done.verb(lang), command(cmd, lang))
+}
+
 /// Error messages of the input checks (CSV import, arguments, files), English as the CLI shows
 /// them, and Danish: `{}` is a value taken over as it is. More specific first.
 const INPUT_ERRORS: &[(&str, &str)] = &[
@@ -129,6 +152,10 @@ const INPUT_ERRORS: &[(&str, &str)] = &[
         "disken kunne ikke læses eller skrives ({}): intet blev gemt",
     ),
     (
+        "{} changed since it was read. Nothing was saved; look again and retry",
+        "{} er ændret, siden den blev læst. Intet blev gemt; se efter, og prøv igen",
+    ),
+    (
         "{} changed since it was read: {} changed it at {} ({}). Nothing was saved; look again and retry",
         "{} er ændret, siden den blev læst: {} ændrede den {} ({}). Intet blev gemt; se efter, og prøv igen",
     ),
@@ -168,25 +195,32 @@ fn fill(template: &str, values: &[&str]) -> String {
     out
 }
 
-fn input_line(line: &str) -> Option<String> {
-    INPUT_ERRORS.iter().find_map(|(en, da)| holes(en, line).map(|v| fill(da, &v)))
+/// A line of a known form in `lang`, with a time stamp among its values shown as people read
+/// it (`29. nov. 2026 kl. 14.03`).
+fn input_line(line: &str, lang: Lang) -> Option<String> {
+    INPUT_ERRORS.iter().find_map(|(en, da)| {
+        let values = holes(en, line)?;
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| if chrono::DateTime::parse_from_rfc3339(v).is_ok() { lang.time(v) } else { v.to_string() })
+            .collect();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        Some(fill(if lang == Lang::Danish { da } else { en }, &values))
+    })
 }
 
 /// An input error (a CSV row's `FILE:LINE:COLUMN: reason`, an argument's `--flag: reason`, a
 /// file's problem) in `lang`. The checks word their errors in English for the CLI; the Danish desk
 /// shows them in Danish. A message this table does not know is shown as it is.
 pub fn input_error(text: &str, lang: Lang) -> String {
-    if lang == Lang::English {
-        return text.to_string();
-    }
     text.lines()
         .map(|line| {
-            if let Some(da) = input_line(line) {
+            if let Some(da) = input_line(line, lang) {
                 return da;
             }
             // A location in front: `file.csv:3:4: …` or `--municipality: …`.
             for (i, _) in line.match_indices(": ") {
-                if let Some(da) = input_line(&line[i + 2..]) {
+                if let Some(da) = input_line(&line[i + 2..], lang) {
                     return format!("{}: {da}", &line[..i]);
                 }
             }
@@ -223,6 +257,14 @@ mod tests {
         );
         let english = "t.csv:2:1: unknown municipality 'X'; it must be one of the region's 19";
         assert_eq!(input_error(english, Lang::English), english);
+        let conflict = "trainee T1 changed since it was read: kirsten changed it at 2026-11-29T14:03:27.123+01:00 \
+                        (edit trainee T1). Nothing was saved; look again and retry";
+        assert_eq!(
+            input_error(conflict, Lang::Danish),
+            "trainee T1 er ændret, siden den blev læst: kirsten ændrede den 29. nov. 2026 kl. 14.03 (edit trainee \
+             T1). Intet blev gemt; se efter, og prøv igen"
+        );
+        assert!(input_error(conflict, Lang::English).contains("changed it at 29 Nov 2026, 14:03 (edit"));
         assert_eq!(input_error("something new", Lang::Danish), "something new");
     }
 

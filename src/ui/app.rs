@@ -416,7 +416,7 @@ impl App {
                 ui.label(busy);
             }
             ui.separator();
-            ui.label(&state.status);
+            ui.label(state.status_text());
             // After files were written: the status names the folder; this opens it.
             if let Some(folder) = state.files.written_folder(&state.status).map(Path::to_path_buf) {
                 let open = ui

@@ -85,6 +85,9 @@ pub struct AppState {
     /// Bumped on every reload, so panels know their caches are stale.
     pub data_version: u64,
     pub status: String,
+    /// The change `status` words, so the status bar words it again when the language changes:
+    /// (the status text as written, what happened, the command).
+    pub status_change: Option<(String, crate::report::reasons::Done, Command)>,
     pub lang: Lang,
     pub dark: bool,
     pub tab: Tab,
@@ -137,6 +140,7 @@ impl AppState {
             boundaries: Vec::new(),
             data_version: 0,
             status: String::new(),
+            status_change: None,
             lang: Lang::Danish,
             dark: false,
             tab: Tab::Map,
@@ -363,8 +367,7 @@ impl AppState {
         let ok = result.is_ok();
         match result {
             Ok(_) => {
-                self.status =
-                    format!("{}: {}", self.lang.t("Gemt", "Saved"), crate::report::reasons::command(cmd, self.lang));
+                self.set_status_change(crate::report::reasons::Done::Saved, cmd.clone());
             }
             Err(e) => self.error = Some(self.explain(&e)),
         }
@@ -394,6 +397,21 @@ impl AppState {
         }
     }
 
+    /// The status bar's text: a change is worded again in the current language.
+    pub fn status_text(&self) -> String {
+        match &self.status_change {
+            Some((written, done, cmd)) if *written == self.status => {
+                crate::report::reasons::done_text(*done, cmd, self.lang)
+            }
+            _ => self.status.clone(),
+        }
+    }
+
+    fn set_status_change(&mut self, done: crate::report::reasons::Done, cmd: Command) {
+        self.status = crate::report::reasons::done_text(done, &cmd, self.lang);
+        self.status_change = Some((self.status.clone(), done, cmd));
+    }
+
     /// Undoes this user's newest change (never another user's), checked like any write.
     pub fn undo(&mut self) {
         self.step(true);
@@ -411,13 +429,12 @@ impl AppState {
         let result = if undo { store.undo(Who::Me) } else { store.redo(Who::Me) };
         match result {
             Ok(step) => {
-                let verb = if undo { self.lang.t("Fortrudt", "Undone") } else { self.lang.t("Gentaget", "Redone") };
-                let what = store
-                    .audit_commands(&[step.id])
-                    .ok()
-                    .and_then(|c| c.get(&step.id).and_then(|c| crate::report::reasons::command_text(c, self.lang)))
-                    .unwrap_or(step.summary);
-                self.status = format!("{verb}: {what}");
+                let done =
+                    if undo { crate::report::reasons::Done::Undone } else { crate::report::reasons::Done::Redone };
+                match store.audit_commands(&[step.id]).ok().and_then(|mut c| c.remove(&step.id)) {
+                    Some(cmd) => self.set_status_change(done, cmd),
+                    None => self.status = format!("{}: {}", done.verb(self.lang), step.summary),
+                }
             }
             Err(StoreError::Undo(m)) => self.status = crate::report::reasons::input_error(&m, self.lang),
             Err(e) => self.error = Some(self.explain(&e)),
