@@ -69,7 +69,7 @@ impl TraineeType {
             TraineeType::Phase1 => "Hoveduddannelse fase 1",
             TraineeType::Phase2 => "Hoveduddannelse fase 2",
             TraineeType::Phase3 => "Hoveduddannelse fase 3",
-            TraineeType::Other => "Anden specialist",
+            TraineeType::Other => "Anden specialitet",
         }
     }
 
