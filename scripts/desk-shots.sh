@@ -32,7 +32,7 @@ for size in ${SIZES:-1280x720 1600x1000 1920x1080}; do
         sleep ${WAIT:-5}
         import -window root -crop ${W}x${HH}+0+0 +repage $OUT/$name.png
         kill $pid; wait $pid 2>/dev/null
-        rm -f $db $db-*
+        rm -rf $db $db-* $db.backups
       done
     done
   done
