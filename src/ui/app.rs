@@ -143,11 +143,13 @@ impl App {
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         // Narrow windows (1280 px and less) start with narrower side panels, so a tab keeps room.
         let narrow = ui.ctx().content_rect().width() < 1500.0;
-        egui::Panel::left("queue").resizable(true).default_size(if narrow { 260.0 } else { 300.0 }).show_collapsible(
-            ui,
-            &mut self.show_queue,
-            |ui| self.queue.ui(ui, &mut self.state),
-        );
+        egui::Panel::left("queue")
+            .resizable(true)
+            .default_size(if narrow { 260.0 } else { 300.0 })
+            // The queue's longest rows would otherwise widen it to 430 px at 1280 and squeeze
+            // the tab's tables; their ends are cut instead (the user can fold the queue away).
+            .max_size(if narrow { 330.0 } else { 480.0 })
+            .show_collapsible(ui, &mut self.show_queue, |ui| self.queue.ui(ui, &mut self.state));
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(if narrow { 240.0 } else { 280.0 })

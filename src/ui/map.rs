@@ -33,6 +33,11 @@ pub struct MapPanel {
     hovered: Option<usize>,
     /// Whether the zoom has been fitted to the region on the first frame.
     fitted: bool,
+    /// The size it was fitted to and whether the user has zoomed or panned since: until they
+    /// do, a resized window fits the region again.
+    fit_size: Vec2,
+    fitted_zoom: f64,
+    touched: bool,
     /// "Find": practices whose name, id or municipality contain it are ringed on the map.
     search: String,
     /// Draw OpenStreetMap tiles under the region (needs the network; off by default so the map
@@ -64,6 +69,9 @@ impl Default for MapPanel {
             last_transform: None,
             hovered: None,
             fitted: false,
+            fit_size: Vec2::ZERO,
+            fitted_zoom: START_ZOOM,
+            touched: false,
             search: String::new(),
             show_tiles: false,
             tiles: None,
@@ -427,23 +435,32 @@ impl MapPanel {
 
     /// One zoom step in (`+`, the "+" button) or out (`−`), about the map's centre.
     fn zoom_step(&mut self, steps: f64) {
+        self.touched = true;
         // Outside walkers' range (0..=26) the zoom stays as it is, as with a web map at its end.
         let _ = self.memory.set_zoom((self.memory.zoom() + steps).clamp(MIN_ZOOM, MAX_ZOOM));
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
         self.ensure_geometry(state);
+        let size = ui.available_size() - Vec2::new(0.0, 30.0);
+        if self.fitted && !self.touched && (size - self.fit_size).length() > 20.0 {
+            // The window or a side panel changed size before the user moved the map: fit again.
+            self.fitted = false;
+        }
         if !self.fitted {
             // Only fails outside walkers' zoom range, which `fitting_zoom` clamps to.
-            let _ = self.memory.set_zoom(fitting_zoom(ui.available_size() - Vec2::new(0.0, 30.0)));
+            let _ = self.memory.set_zoom(fitting_zoom(size));
             let (w, s, e, n) = REGION_BOUNDS;
             self.memory.center_at(lat_lon((s + n) / 2.0, (w + e) / 2.0));
             self.fitted = true;
+            self.fit_size = size;
+            self.fitted_zoom = self.memory.zoom();
         }
         // After the fit, so that "Vis på kortet" on the map's first frame still pans to it.
         if let Some(id) = state.focus_practice.take()
             && let Some(p) = state.data.practice(&id)
         {
+            self.touched = true;
             self.memory.center_at(lat_lon(p.lat, p.lon));
             if self.memory.zoom() < FOCUS_ZOOM {
                 let _ = self.memory.set_zoom(FOCUS_ZOOM);
@@ -573,6 +590,9 @@ impl MapPanel {
                 }
             })
             .response;
+        if response.dragged() || (self.memory.zoom() - self.fitted_zoom).abs() > 1e-9 {
+            self.touched = true;
+        }
         self.last_transform = transform;
         self.last_rect = Some(response.rect);
         self.selected_ring = selected_ring;
@@ -640,6 +660,7 @@ impl MapPanel {
             .clicked()
         {
             self.fitted = false;
+            self.touched = false;
             child.ctx().request_repaint();
         }
     }
