@@ -13,6 +13,7 @@ use tutorfordeling::domain::model::Dataset;
 use tutorfordeling::domain::round::Round;
 use tutorfordeling::store::Store;
 use tutorfordeling::ui::App;
+use tutorfordeling::ui::files::{FilePurpose, NativeDialogs};
 
 fn demo_db(dir: &Path) -> PathBuf {
     let path = dir.join("demo.sqlite");
@@ -140,7 +141,15 @@ fn a_draft_is_made_changed_compared_and_published_from_the_desk() {
     assert!(!round(&db, "Kladde 1").expect("kept").published);
 
     // The letters, printed in the background into a folder named in the status bar.
-    h.get_by_label("Udskriv breve").click();
+    // Without the system's dialog the program's own asks for the folder; the user's choice is
+    // given to it as its "Vælg denne mappe" would.
+    h.state_mut().state.files.native = NativeDialogs::Unavailable;
+    h.get_by_label("Udskriv breve…").click();
+    h.step();
+    assert_eq!(h.state().state.files.in_app(), Some(FilePurpose::Letters));
+    let chosen = tempfile::tempdir().expect("a folder for the letters");
+    h.state_mut().state.files.answer(FilePurpose::Letters, vec![chosen.path().to_path_buf()]);
+    h.step();
     let mut waited = 0;
     while !h.state().state.status.starts_with("Skrev") {
         assert!(waited < 600, "the letters never finished: {}", h.state().state.status);
@@ -158,4 +167,5 @@ fn a_draft_is_made_changed_compared_and_published_from_the_desk() {
     let mut want: Vec<String> = second.proposals.iter().map(|p| format!("{}.pdf", p.trainee_id)).collect();
     want.sort();
     assert_eq!(files, want, "one letter per trainee of the round");
+    assert!(folder.starts_with(chosen.path()), "the letters go into the folder the user chose: {folder:?}");
 }

@@ -335,6 +335,14 @@ pub enum FilePurpose {
     FinanceCsv,
     FairnessPdf,
     IntroRanking,
+    /// A round's letters (issue 13): the folder their own folder goes in.
+    Letters,
+    /// A round's notices to the practices.
+    Notices,
+    /// A published round's changes since publishing, as CSV.
+    RoundChanges,
+    /// Every log entry about one trainee (a data-subject request): the folder.
+    TraineeLog,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,10 +358,16 @@ impl FilePurpose {
         match self {
             FilePurpose::Open | FilePurpose::ImportBoundaries | FilePurpose::IntroRanking => DialogKind::PickFile,
             FilePurpose::ImportCsv => DialogKind::PickFiles,
-            FilePurpose::ExportCsv | FilePurpose::PrintStatements => DialogKind::PickFolder,
-            FilePurpose::NewFile | FilePurpose::SaveCopy | FilePurpose::FinanceCsv | FilePurpose::FairnessPdf => {
-                DialogKind::SaveFile
-            }
+            FilePurpose::ExportCsv
+            | FilePurpose::PrintStatements
+            | FilePurpose::Letters
+            | FilePurpose::Notices
+            | FilePurpose::TraineeLog => DialogKind::PickFolder,
+            FilePurpose::NewFile
+            | FilePurpose::SaveCopy
+            | FilePurpose::FinanceCsv
+            | FilePurpose::FairnessPdf
+            | FilePurpose::RoundChanges => DialogKind::SaveFile,
         }
     }
 
@@ -361,10 +375,17 @@ impl FilePurpose {
     fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
         match self {
             FilePurpose::NewFile | FilePurpose::Open | FilePurpose::SaveCopy => Some(("SQLite", &["sqlite"])),
-            FilePurpose::ImportCsv | FilePurpose::FinanceCsv | FilePurpose::IntroRanking => Some(("CSV", &["csv"])),
+            FilePurpose::ImportCsv
+            | FilePurpose::FinanceCsv
+            | FilePurpose::IntroRanking
+            | FilePurpose::RoundChanges => Some(("CSV", &["csv"])),
             FilePurpose::ImportBoundaries => Some(("GeoJSON", &["geojson", "json"])),
             FilePurpose::FairnessPdf => Some(("PDF", &["pdf"])),
-            FilePurpose::ExportCsv | FilePurpose::PrintStatements => None,
+            FilePurpose::ExportCsv
+            | FilePurpose::PrintStatements
+            | FilePurpose::Letters
+            | FilePurpose::Notices
+            | FilePurpose::TraineeLog => None,
         }
     }
 
@@ -380,6 +401,12 @@ impl FilePurpose {
             FilePurpose::FinanceCsv => lang.t("Eksportér økonomi som CSV", "Export finance as CSV"),
             FilePurpose::FairnessPdf => lang.t("Gem rapporten (PDF)", "Save the report (PDF)"),
             FilePurpose::IntroRanking => lang.t("Introrunde: vælg ranglisten", "Intro round: choose the ranking"),
+            FilePurpose::Letters => lang.t("Vælg mappe til brevene", "Choose a folder for the letters"),
+            FilePurpose::Notices => lang.t("Vælg mappe til meddelelserne", "Choose a folder for the notices"),
+            FilePurpose::RoundChanges => lang.t("Gem ændringerne som CSV", "Save the changes as CSV"),
+            FilePurpose::TraineeLog => {
+                lang.t("Vælg mappe til uddannelseslægens log", "Choose a folder for the trainee's log")
+            }
         }
     }
 }

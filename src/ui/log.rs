@@ -186,8 +186,10 @@ impl LogWindow {
                         "Type the trainee's id in the filter first.",
                     ))
                     .clicked()
-                    && let Some(dir) = rfd::FileDialog::new().pick_folder()
                 {
+                    state.ask_file(crate::ui::files::FilePurpose::TraineeLog, None);
+                }
+                if let Some(dir) = state.files.take_one(crate::ui::files::FilePurpose::TraineeLog) {
                     self.export_to(&dir, state);
                 }
             });

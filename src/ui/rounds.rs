@@ -17,6 +17,7 @@ use crate::domain::round::{Round, RoundProposal, RoundUnplaced, weight_list, wei
 use crate::domain::suggest::{Suggestion, suggest};
 use crate::ops::rounds::{ChangeLine, Comparison};
 
+use super::files::FilePurpose;
 use super::i18n;
 use super::job::{Job, job_ui};
 use super::state::{AppState, Selection};
@@ -167,7 +168,14 @@ impl RoundPanel {
         {
             state.status = match result {
                 Ok(n) => {
-                    format!("{} {n} {} {}", state.t("Skrev", "Wrote"), state.t("filer i", "files to"), dir.display())
+                    let status = format!(
+                        "{} {n} {} {}",
+                        state.t("Skrev", "Wrote"),
+                        state.t("filer i", "files to"),
+                        dir.display()
+                    );
+                    state.files.wrote_into(dir, &status);
+                    status
                 }
                 Err(e) => format!("{}: {e:#}", state.t("Udskrivning stoppet", "Printing stopped")),
             };
@@ -339,12 +347,11 @@ fn fresh_name(name: &str, rounds: &[crate::store::rounds::StoredRound]) -> bool 
     !name.is_empty() && !rounds.iter().any(|r| r.round.name == name)
 }
 
-/// The folder beside the open file where a round's letters or notices go.
-fn print_folder(state: &AppState, what: &str, round: &str) -> Option<std::path::PathBuf> {
+/// The folder, inside the one the user chose, where a round's letters or notices go.
+fn print_folder(chosen: &std::path::Path, what: &str, round: &str) -> std::path::PathBuf {
     let name = crate::store::outfile::statement_file_name(round);
     let name = name.trim_end_matches(".pdf");
-    let dir = state.path()?.parent()?.to_path_buf();
-    Some(dir.join(format!("{what}-{name}")))
+    chosen.join(format!("{what}-{name}"))
 }
 
 impl RoundPanel {
@@ -498,7 +505,9 @@ impl RoundPanel {
                 }
             });
             if let Some((tid, chosen, options)) = &mut self.changing {
-                ui.horizontal(|ui| {
+                // Wrapped: in the narrow queue panel (1280 px) the button goes under the list
+                // rather than out of sight.
+                ui.horizontal_wrapped(|ui| {
                     let l = ui.label(format!("{} {tid}", state.t("Ny praksis for", "New practice for")));
                     let shown = chosen
                         .as_deref()
@@ -540,12 +549,15 @@ impl RoundPanel {
                     }
                 }
                 let idle = self.print.is_none();
-                for (what, label) in [
-                    ("breve", state.t("Udskriv breve", "Print letters")),
-                    ("meddelelser", state.t("Udskriv meddelelser", "Print notices")),
+                for (what, purpose, label) in [
+                    ("breve", FilePurpose::Letters, state.t("Udskriv breve…", "Print letters…")),
+                    ("meddelelser", FilePurpose::Notices, state.t("Udskriv meddelelser…", "Print notices…")),
                 ] {
                     if ui.add_enabled(idle, egui::Button::new(label)).clicked() {
-                        self.start_print(ui.ctx(), state, r, what);
+                        state.ask_file(purpose, None);
+                    }
+                    if idle && let Some(dir) = state.files.take_one(purpose) {
+                        self.start_print(ui.ctx(), state, r, what, &dir);
                     }
                 }
                 if r.published && ui.button(state.t("Ændringer siden udgivelse", "Changes since publishing")).clicked()
@@ -575,13 +587,17 @@ impl RoundPanel {
         }
     }
 
-    /// Letters (`breve`) or notices (`meddelelser`) of `round` on a thread, into a folder beside
-    /// the open file.
-    fn start_print(&mut self, ctx: &egui::Context, state: &mut AppState, round: &Round, what: &str) {
-        let Some(dir) = print_folder(state, what, &round.name) else {
-            state.error = Some(state.t("Ingen fil er åben", "No file is open").to_string());
-            return;
-        };
+    /// Letters (`breve`) or notices (`meddelelser`) of `round` on a thread, into a folder of
+    /// their own inside the one the user chose.
+    fn start_print(
+        &mut self,
+        ctx: &egui::Context,
+        state: &mut AppState,
+        round: &Round,
+        what: &str,
+        chosen: &std::path::Path,
+    ) {
+        let dir = print_folder(chosen, what, &round.name);
         let (data, round, today, target) = (state.data.clone(), round.clone(), state.today, dir.clone());
         let notices = what == "meddelelser";
         let title = if notices {
@@ -730,12 +746,15 @@ impl RoundPanel {
                 }
                 save = ui.button(state.t("Gem som CSV", "Save as CSV")).clicked();
             });
-        if save && let Some(dir) = state.path().and_then(|p| p.parent()).map(|p| p.to_path_buf()) {
-            let file = dir.join(format!(
+        if save {
+            let suggested = format!(
                 "{}-{}.csv",
                 state.t("ændringer", "changes"),
                 crate::store::outfile::statement_file_name(name).trim_end_matches(".pdf")
-            ));
+            );
+            state.ask_file(FilePurpose::RoundChanges, Some(suggested));
+        }
+        if let Some(file) = state.files.take_one(FilePurpose::RoundChanges) {
             let csv = crate::ops::rounds::changes_csv(lines);
             state.status = match crate::store::outfile::write_atomic(&file, csv.as_bytes()) {
                 Ok(()) => format!("{} {}", state.t("Gemt i", "Saved to"), file.display()),
