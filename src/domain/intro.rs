@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::dates::{Period, danish};
 use super::holidays::add_working_days;
+use super::lang::Lang;
 use super::model::{Dataset, Placement, Practice, Trainee, TraineeType};
 
 /// DOMAIN.md §3.2: working days an applicant has to answer an offer, after the offer day.
@@ -48,6 +49,43 @@ pub struct Assignment {
 pub struct Unassigned {
     pub trainee_id: String,
     pub why: String,
+    /// The same in Danish, for the Danish desk (one language at a time).
+    #[serde(skip)]
+    pub why_da: String,
+}
+
+impl Unassigned {
+    /// Why, in `lang`.
+    pub fn why_in(&self, lang: Lang) -> &str {
+        if lang == Lang::Danish && !self.why_da.is_empty() { &self.why_da } else { &self.why }
+    }
+}
+
+/// A reason worded in both languages at once, so the two always say the same (the CLI and JSON
+/// use `en`; the Danish desk `da`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Why {
+    pub en: String,
+    pub da: String,
+}
+
+impl Why {
+    pub fn new(en: impl Into<String>, da: impl Into<String>) -> Why {
+        Why { en: en.into(), da: da.into() }
+    }
+
+    /// Hard-rule refusals, each worded in both languages.
+    pub fn of_violations(v: &[super::rules::Violation]) -> Why {
+        let join = |lang| v.iter().map(|v| v.text(lang)).collect::<Vec<_>>().join("; ");
+        Why { en: join(Lang::English), da: join(Lang::Danish) }
+    }
+
+    fn joined(parts: &[Why], sep: &str) -> Why {
+        Why {
+            en: parts.iter().map(|w| w.en.as_str()).collect::<Vec<_>>().join(sep),
+            da: parts.iter().map(|w| w.da.as_str()).collect::<Vec<_>>().join(sep),
+        }
+    }
 }
 
 /// The result of a round. Serializes to CONTRACT.md's `intro-round --format json` shape, with
@@ -62,6 +100,33 @@ pub struct IntroRound {
     /// One readable line per applicant, in the order they came up, e.g.
     /// `1. EX-I2 gets EX-P4 (1st choice)`.
     pub cascade: Vec<String>,
+    /// The same lines in Danish.
+    #[serde(skip)]
+    pub cascade_da: Vec<String>,
+}
+
+impl IntroRound {
+    /// The cascade in `lang`.
+    pub fn cascade_in(&self, lang: Lang) -> &[String] {
+        if lang == Lang::Danish && self.cascade_da.len() == self.cascade.len() {
+            &self.cascade_da
+        } else {
+            &self.cascade
+        }
+    }
+
+    fn push_line(&mut self, line: Why) {
+        self.cascade.push(line.en);
+        self.cascade_da.push(line.da);
+    }
+
+    fn nothing(&mut self, step: usize, trainee_id: &str, why: Why, last_note: &Why) {
+        self.push_line(Why::new(
+            format!("{step}. {trainee_id} gets nothing: {}{}", why.en, last_note.en),
+            format!("{step}. {trainee_id} får intet: {}{}", why.da, last_note.da),
+        ));
+        self.unassigned.push(Unassigned { trainee_id: trainee_id.to_string(), why: why.en, why_da: why.da });
+    }
 }
 
 /// Why a ranking cannot be run. `row` counts the ranking's rows from 1, in the order given (so
@@ -128,7 +193,7 @@ pub fn intro_round(
     ranking: &[RankingRow],
     declined: &[(String, String)],
     offered_on: NaiveDate,
-    feasible: &dyn Fn(&Trainee, &Practice) -> Result<(), String>,
+    feasible: &dyn Fn(&Trainee, &Practice) -> Result<(), Why>,
 ) -> Result<IntroRound, IntroError> {
     let trainees = validate(data, ranking)?;
 
@@ -144,24 +209,32 @@ pub fn intro_round(
         held.entry(placement.practice_id.as_str()).or_default().push(placement.period());
     }
 
-    let mut round = IntroRound { offered_on, assignments: Vec::new(), unassigned: Vec::new(), cascade: Vec::new() };
+    let mut round = IntroRound {
+        offered_on,
+        assignments: Vec::new(),
+        unassigned: Vec::new(),
+        cascade: Vec::new(),
+        cascade_da: Vec::new(),
+    };
     for (step, (row, trainee)) in order.into_iter().enumerate() {
         let step = step + 1;
-        let last_note = if row.earlier_intro { " [had an intro position before: ranked last]" } else { "" };
+        let last_note = if row.earlier_intro {
+            Why::new(" [had an intro position before: ranked last]", " [har haft en introstilling før: sidst i rækken]")
+        } else {
+            Why::default()
+        };
 
         if let Some(stored) = data.placement_of(&trainee.id) {
-            let why = format!(
-                "already placed at {} from {} to {}; unplace first (H9)",
-                stored.practice_id,
-                danish(stored.start),
-                danish(stored.end)
+            let (at, from, to) = (&stored.practice_id, danish(stored.start), danish(stored.end));
+            let why = Why::new(
+                format!("already placed at {at} from {from} to {to}; unplace first (H9)"),
+                format!("er allerede placeret hos {at} fra {from} til {to}; fjern placeringen først (H9)"),
             );
-            round.cascade.push(format!("{step}. {} gets nothing: {why}{last_note}", trainee.id));
-            round.unassigned.push(Unassigned { trainee_id: trainee.id.clone(), why });
+            round.nothing(step, &trainee.id, why, &last_note);
             continue;
         }
 
-        let mut passed_over: Vec<String> = Vec::new();
+        let mut passed_over: Vec<Why> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         let mut offer: Option<(u32, &Practice)> = None;
         for (index, practice_id) in row.priorities.iter().enumerate() {
@@ -173,19 +246,20 @@ pub fn intro_round(
                 continue;
             };
             if declined.contains(&(trainee.id.as_str(), practice_id.as_str())) {
-                passed_over.push(format!("{practice_id}: declined"));
+                passed_over.push(Why::new(format!("{practice_id}: declined"), format!("{practice_id}: afslået")));
                 continue;
             }
             let capacity = practice.effective_capacity(data.settings.capacity_per_tutor);
             let busiest = held.get(practice_id.as_str()).map_or(0, |periods| max_concurrent(periods, trainee.period()));
             if busiest >= capacity {
-                passed_over.push(format!(
-                    "{practice_id}: no room (H8: {busiest} of {capacity} places taken during the period)"
+                passed_over.push(Why::new(
+                    format!("{practice_id}: no room (H8: {busiest} of {capacity} places taken during the period)"),
+                    format!("{practice_id}: ingen plads (H8: {busiest} af {capacity} pladser optaget i perioden)"),
                 ));
                 continue;
             }
             if let Err(why) = feasible(trainee, practice) {
-                passed_over.push(format!("{practice_id}: {why}"));
+                passed_over.push(Why::new(format!("{practice_id}: {}", why.en), format!("{practice_id}: {}", why.da)));
                 continue;
             }
             offer = Some((u32::try_from(index + 1).unwrap_or(u32::MAX), practice));
@@ -194,13 +268,20 @@ pub fn intro_round(
 
         match offer {
             Some((choice, practice)) => {
-                let mut line = format!("{step}. {} gets {} ({} choice", trainee.id, practice.id, ordinal(choice));
+                let mut line = Why::new(
+                    format!("{step}. {} gets {} ({} choice", trainee.id, practice.id, ordinal(choice)),
+                    format!("{step}. {} får {} ({choice}. prioritet", trainee.id, practice.id),
+                );
                 if !passed_over.is_empty() {
-                    line.push_str(&format!("; passed over {}", passed_over.join("; ")));
+                    let over = Why::joined(&passed_over, "; ");
+                    line.en.push_str(&format!("; passed over {}", over.en));
+                    line.da.push_str(&format!("; sprunget over: {}", over.da));
                 }
-                line.push(')');
-                line.push_str(last_note);
-                round.cascade.push(line);
+                line.en.push(')');
+                line.da.push(')');
+                line.en.push_str(&last_note.en);
+                line.da.push_str(&last_note.da);
+                round.push_line(line);
                 held.entry(practice.id.as_str()).or_default().push(trainee.period());
                 round.assignments.push(Assignment {
                     trainee_id: trainee.id.clone(),
@@ -211,12 +292,15 @@ pub fn intro_round(
             }
             None => {
                 let why = if row.priorities.is_empty() {
-                    "ranked no practice".to_string()
+                    Why::new("ranked no practice", "har ikke prioriteret nogen praksis")
                 } else {
-                    format!("no ranked practice is open: {}", passed_over.join("; "))
+                    let over = Why::joined(&passed_over, "; ");
+                    Why::new(
+                        format!("no ranked practice is open: {}", over.en),
+                        format!("ingen af de prioriterede praksisser er ledige: {}", over.da),
+                    )
                 };
-                round.cascade.push(format!("{step}. {} gets nothing: {why}{last_note}", trainee.id));
-                round.unassigned.push(Unassigned { trainee_id: trainee.id.clone(), why });
+                round.nothing(step, &trainee.id, why, &last_note);
             }
         }
     }
@@ -452,17 +536,19 @@ mod tests {
     }
 
     /// A stand-in for the lead's hard-rule checker: H2 and H3 are the ones the example touches.
-    fn hard_rules(t: &Trainee, p: &Practice) -> Result<(), String> {
+    fn hard_rules(t: &Trainee, p: &Practice) -> Result<(), Why> {
         if t.family_practices.contains(&p.id) {
-            return Err(format!("H2: a family member of {} works at {}", t.id, p.id));
+            let en = format!("H2: a family member of {} works at {}", t.id, p.id);
+            return Err(Why::new(en, format!("H2: et familiemedlem til {} arbejder i {}", t.id, p.id)));
         }
         if t.municipality.as_deref().is_some_and(|m| m != p.municipality) {
-            return Err(format!("H3: {} lies outside the assigned municipality", p.id));
+            let en = format!("H3: {} lies outside the assigned municipality", p.id);
+            return Err(Why::new(en, format!("H3: {} ligger uden for den tildelte kommune", p.id)));
         }
         Ok(())
     }
 
-    fn anything_goes(_: &Trainee, _: &Practice) -> Result<(), String> {
+    fn anything_goes(_: &Trainee, _: &Practice) -> Result<(), Why> {
         Ok(())
     }
 
@@ -525,6 +611,25 @@ mod tests {
         assert_eq!(round.unassigned[0].trainee_id, "EX-I2");
         assert!(round.unassigned[0].why.contains("EX-P4: declined"), "{}", round.unassigned[0].why);
         assert!(round.unassigned[0].why.contains("EX-P3: H2"), "{}", round.unassigned[0].why);
+    }
+
+    #[test]
+    fn the_intro_window_in_danish_had_english_reasons_now_the_cascade_is_worded_in_danish_too() {
+        let no = declined(&[("EX-I2", "EX-P4")]);
+        let round = intro_round(&example(), &example_ranking(), &no, d(2026, 4, 1), &hard_rules).expect("round");
+        assert_eq!(round.cascade_in(Lang::English), round.cascade.as_slice());
+        let da = round.cascade_in(Lang::Danish);
+        assert_eq!(da.len(), round.cascade.len());
+        assert!(da[0].starts_with("1. EX-I2 får intet: ingen af de prioriterede praksisser er ledige"), "{}", da[0]);
+        assert_eq!(da[1], "2. EX-I1 får EX-P4 (1. prioritet)");
+        let why = round.unassigned[0].why_in(Lang::Danish);
+        assert!(why.starts_with("ingen af de prioriterede praksisser er ledige: "), "{why}");
+        assert!(why.contains("EX-P4: afslået") && why.contains("EX-P3: H2: et familiemedlem"), "{why}");
+        for line in da.iter().map(String::as_str).chain([why]) {
+            for english in ["gets", "nothing", "declined", "choice", "passed over", "family member"] {
+                assert!(!line.contains(english), "'{english}' in the Danish line '{line}'");
+            }
+        }
     }
 
     #[test]

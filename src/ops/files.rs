@@ -79,9 +79,9 @@ impl Ranking {
         offered_on: NaiveDate,
     ) -> Result<IntroRound, CsvError> {
         let ctx = RuleContext::new(data);
-        let feasible = |t: &Trainee, p: &Practice| -> Result<(), String> {
+        let feasible = |t: &Trainee, p: &Practice| -> Result<(), crate::domain::intro::Why> {
             let v = ctx.check(t, p, t.period(), Some(&t.id));
-            if v.is_empty() { Ok(()) } else { Err(v.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ")) }
+            if v.is_empty() { Ok(()) } else { Err(crate::domain::intro::Why::of_violations(&v)) }
         };
         let rows: Vec<_> = self.lines.iter().map(|l| l.row.clone()).collect();
         intro_round(data, &rows, declined, offered_on, &feasible).map_err(|e| {

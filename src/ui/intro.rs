@@ -139,7 +139,7 @@ impl IntroPanel {
                     });
                     for u in &round.unassigned {
                         let trainee = state.data.trainee(&u.trainee_id).map_or(u.trainee_id.as_str(), |t| &t.name);
-                        ui.weak(format!("{trainee}: {}", u.why));
+                        ui.weak(format!("{trainee}: {}", u.why_in(state.lang)));
                     }
                 });
                 if !session.declined.is_empty() {
@@ -149,7 +149,7 @@ impl IntroPanel {
                 egui::CollapsingHeader::new(state.t("Forløb af runden", "How the round went"))
                     .id_salt("intro_cascade")
                     .show(ui, |ui| {
-                        for line in &round.cascade {
+                        for line in round.cascade_in(state.lang) {
                             ui.label(line);
                         }
                     });

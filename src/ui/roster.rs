@@ -262,10 +262,11 @@ impl RosterPanel {
             .striped(true)
             .sense(egui::Sense::click())
             .column(Column::initial(70.0).at_least(50.0))
-            .column(Column::initial(220.0).at_least(100.0).clip(true))
+            .column(Column::initial(200.0).at_least(100.0).clip(true))
             .column(Column::initial(130.0))
-            .column(Column::initial(60.0))
-            .column(Column::initial(40.0))
+            .column(Column::initial(64.0).at_least(56.0))
+            // "Nu"/"Now" with its sort arrow: wide enough that the header never wraps to "No w".
+            .column(Column::initial(56.0).at_least(52.0))
             .column(Column::remainder().at_least(120.0))
             .header(22.0, |mut header| {
                 for (key, title) in headers {
