@@ -1,75 +1,24 @@
 //! The coordinator's desktop, driven through egui_kittest by widget labels (AccessKit), with the
 //! database checked afterwards through `Store::open`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
+use tutorfordeling::demo::demo_round_date;
 use tutorfordeling::domain::dates::YearMonth;
 use tutorfordeling::domain::finance::{finance_lines, summarize};
 use tutorfordeling::domain::model::{Dataset, Rule, Trainee};
 use tutorfordeling::domain::rules::RuleContext;
 use tutorfordeling::store::Store;
 use tutorfordeling::ui::App;
-use tutorfordeling::ui::queue::deadline;
 use tutorfordeling::ui::state::Tab;
 
 mod util;
 use util::damage;
-
-/// A small deterministic demo region in a temp dir.
-fn demo_db(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.sqlite");
-    let data = generate(&DemoParams { seed: 7, practices: 60, open_trainees: Some(12), years: 3 });
-    let mut store = Store::create(&path, &data.region).expect("create");
-    store_demo(&mut store, &data).expect("store demo");
-    path
-}
-
-fn load(path: &Path) -> Dataset {
-    Store::open(path).expect("open").load().expect("load")
-}
-
-fn harness(path: &Path) -> Harness<'static, App> {
-    let app = App::with_path_on(path, demo_round_date());
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(tutorfordeling::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
-    h.run_ok();
-    h
-}
-
-/// The first trainee of the queue (first type, earliest deadline): visible without scrolling.
-fn first_in_queue(data: &Dataset) -> Trainee {
-    let open = data.open_trainees();
-    let kind = open.iter().map(|t| t.kind).min().expect("an open trainee");
-    let mut of_kind: Vec<&Trainee> = open.into_iter().filter(|t| t.kind == kind).collect();
-    of_kind.sort_by(|a, b| deadline(a).cmp(&deadline(b)).then(a.id.cmp(&b.id)));
-    of_kind[0].clone()
-}
-
-/// Presses on `from`, moves in steps and releases on `to`, a frame per step.
-fn drag(h: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.step();
-    h.drag_at(from);
-    h.step();
-    for i in 1..=8 {
-        h.hover_at(from.lerp(to, i as f32 / 8.0));
-        h.step();
-    }
-    h.hover_at(to);
-    h.step();
-    h.step();
-    h.drop_at(to);
-    h.step();
-    h.run_ok();
-}
 
 fn queue_row(h: &Harness<'_, App>, name: &str) -> Pos2 {
     h.get_all_by_label(name).next().expect("the trainee in the queue").rect().center()
@@ -247,16 +196,6 @@ fn accepting_a_suggested_round_stores_every_proposal() {
         assert_eq!(after.placement_of(&trainee_id).map(|p| p.practice_id.clone()), Some(practice_id));
     }
     assert!(h.query_by_label("Acceptér alle").is_none(), "the proposals are closed after acceptance");
-}
-
-/// Replaces the text of a labelled single-line field.
-fn set_text(h: &mut Harness<'_, App>, label: &str, text: &str) {
-    let field = h.get_by_role_and_label(Role::TextInput, label);
-    field.focus();
-    h.run_ok();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, label).type_text(text);
-    h.run_ok();
 }
 
 #[test]
@@ -873,6 +812,8 @@ use tutorfordeling::domain::dates::Period;
 use tutorfordeling::domain::fairness::{FairnessReview, FlagKind, fairness_review};
 use tutorfordeling::report::fairness::{flag_name, flag_reason};
 use tutorfordeling::report::format::Lang;
+mod gui_util;
+use gui_util::{demo_db, drag, first_in_queue, harness, load, set_text};
 
 fn default_review(data: &Dataset) -> FairnessReview {
     let period =

@@ -4,14 +4,13 @@
 //! wording is rendered in each language. A string of the other language fails the test.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use egui::Pos2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 
-use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
 use tutorfordeling::domain::command::{Command, Diff, Rows};
 use tutorfordeling::domain::lang::Lang;
 use tutorfordeling::domain::model::{Dataset, Pause, Placement, Rule, Setting, Trainee, TraineeType};
@@ -22,8 +21,9 @@ use tutorfordeling::domain::region::District;
 use tutorfordeling::domain::rules::RuleContext;
 use tutorfordeling::store::Store;
 use tutorfordeling::ui::App;
-use tutorfordeling::ui::queue::deadline;
 use tutorfordeling::ui::state::{Selection, Tab};
+mod gui_util;
+use gui_util::{demo_db, drag, first_in_queue, harness, load};
 
 // ---------------------------------------------------------------------------------------------
 // The detector: words only one of the two languages uses.
@@ -538,28 +538,6 @@ fn every_reason_and_every_change_is_worded_in_one_language_with_its_id_once() {
 // ---------------------------------------------------------------------------------------------
 // The desk, driven through every tab, menu and window.
 
-fn demo_db(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.sqlite");
-    let data = generate(&DemoParams { seed: 7, practices: 60, open_trainees: Some(12), years: 3 });
-    let mut store = Store::create(&path, &data.region).expect("create");
-    store_demo(&mut store, &data).expect("store demo");
-    path
-}
-
-fn load(path: &Path) -> Dataset {
-    Store::open(path).expect("open").load().expect("load")
-}
-
-fn harness(path: &Path) -> Harness<'static, App> {
-    let app = App::with_path_on(path, demo_round_date());
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(tutorfordeling::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
-    h.run_ok();
-    h
-}
-
 /// The data's own names, which are the same in both languages.
 fn data_names(data: &Dataset) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -619,14 +597,6 @@ fn click_if_there(h: &mut Harness<'_, App>, label: &str) -> bool {
         h.run_ok();
     }
     there
-}
-
-fn first_in_queue(data: &Dataset) -> Trainee {
-    let open = data.open_trainees();
-    let kind = open.iter().map(|t| t.kind).min().expect("an open trainee");
-    let mut of_kind: Vec<&Trainee> = open.into_iter().filter(|t| t.kind == kind).collect();
-    of_kind.sort_by(|a, b| deadline(a).cmp(&deadline(b)).then(a.id.cmp(&b.id)));
-    of_kind[0].clone()
 }
 
 /// Walks the desk in `lang`: every tab and its views, every menu, the log, the inspector of a
@@ -781,24 +751,6 @@ fn the_english_desk_shows_no_danish_in_any_tab_menu_or_window() {
 
 // ---------------------------------------------------------------------------------------------
 // Item 6 as a user meets it.
-
-/// Presses on `from`, moves in steps and releases on `to`, a frame per step.
-fn drag(h: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.step();
-    h.drag_at(from);
-    h.step();
-    for i in 1..=8 {
-        h.hover_at(from.lerp(to, i as f32 / 8.0));
-        h.step();
-    }
-    h.hover_at(to);
-    h.step();
-    h.step();
-    h.drop_at(to);
-    h.step();
-    h.run_ok();
-}
 
 /// A practice where the trainee may go (or may not), picked among those drawn well inside the map.
 fn practice_on_map(h: &Harness<'_, App>, data: &Dataset, t: &Trainee, feasible: bool) -> (usize, Pos2) {

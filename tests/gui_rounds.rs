@@ -4,50 +4,18 @@
 use std::path::{Path, PathBuf};
 
 use egui::accesskit::Role;
-use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
-use tutorfordeling::domain::model::Dataset;
 use tutorfordeling::domain::round::Round;
 use tutorfordeling::store::Store;
 use tutorfordeling::ui::App;
 use tutorfordeling::ui::files::{FilePurpose, NativeDialogs};
-
-fn demo_db(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.sqlite");
-    let data = generate(&DemoParams { seed: 7, practices: 60, open_trainees: Some(12), years: 3 });
-    let mut store = Store::create(&path, &data.region).expect("create");
-    store_demo(&mut store, &data).expect("store demo");
-    path
-}
-
-fn load(path: &Path) -> Dataset {
-    Store::open(path).expect("open").load().expect("load")
-}
+mod gui_util;
+use gui_util::{demo_db, harness, load, set_text};
 
 fn round(path: &Path, name: &str) -> Option<Round> {
     Store::open(path).expect("open").round(name).expect("read").map(|s| s.round)
-}
-
-fn harness(path: &Path) -> Harness<'static, App> {
-    let app = App::with_path_on(path, demo_round_date());
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(tutorfordeling::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
-    h.run_ok();
-    h
-}
-
-fn set_text(h: &mut Harness<'_, App>, label: &str, text: &str) {
-    let field = h.get_by_role_and_label(Role::TextInput, label);
-    field.focus();
-    h.run_ok();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, label).type_text(text);
-    h.run_ok();
 }
 
 /// Presses "Foreslå runde" and waits for the proposals, then keeps them as a draft named `name`.
