@@ -24,31 +24,6 @@ fn queue_row(h: &Harness<'_, App>, name: &str) -> Pos2 {
     h.get_all_by_label(name).next().expect("the trainee in the queue").rect().center()
 }
 
-/// A practice where the trainee may go (or may not), picked among those drawn well inside the map.
-fn practice_on_map(h: &Harness<'_, App>, data: &Dataset, t: &Trainee, feasible: bool) -> (usize, Pos2) {
-    let rules = RuleContext::new(data);
-    let map = h.state();
-    let mut best: Option<(usize, Pos2, f32)> = None;
-    let centre = Pos2::new(700.0, 500.0);
-    for (i, p) in data.practices.iter().enumerate() {
-        if rules.check(t, p, t.period(), None).is_empty() != feasible {
-            continue;
-        }
-        let Some(pos) = map.map.marker_screen_pos(i) else { continue };
-        // Keep clear of other markers so the drop lands on this one.
-        let crowded = (0..data.practices.len())
-            .filter(|j| *j != i)
-            .filter_map(|j| map.map.marker_screen_pos(j))
-            .any(|q| q.distance(pos) < 14.0);
-        let d = pos.distance(centre);
-        if !crowded && best.is_none_or(|b| d < b.2) {
-            best = Some((i, pos, d));
-        }
-    }
-    let (i, pos, _) = best.expect("a practice on the map");
-    (i, pos)
-}
-
 #[test]
 fn dragging_a_trainee_onto_a_practice_on_the_map_places_them() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -813,7 +788,7 @@ use tutorfordeling::domain::fairness::{FairnessReview, FlagKind, fairness_review
 use tutorfordeling::report::fairness::{flag_name, flag_reason};
 use tutorfordeling::report::format::Lang;
 mod gui_util;
-use gui_util::{demo_db, drag, first_in_queue, harness, load, set_text};
+use gui_util::{demo_db, drag, first_in_queue, harness, load, practice_on_map, set_text};
 
 fn default_review(data: &Dataset) -> FairnessReview {
     let period =

@@ -7,13 +7,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use egui::Pos2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 
 use tutorfordeling::domain::command::{Command, Diff, Rows};
 use tutorfordeling::domain::lang::Lang;
-use tutorfordeling::domain::model::{Dataset, Pause, Placement, Rule, Setting, Trainee, TraineeType};
+use tutorfordeling::domain::model::{Dataset, Pause, Placement, Rule, Setting, TraineeType};
 use tutorfordeling::domain::reasons::{
     AreaName, Because, Block, Breach, Refusal, Refusals, Unfit, audit_text, command_text,
 };
@@ -23,7 +22,7 @@ use tutorfordeling::store::Store;
 use tutorfordeling::ui::App;
 use tutorfordeling::ui::state::{Selection, Tab};
 mod gui_util;
-use gui_util::{demo_db, drag, first_in_queue, harness, load};
+use gui_util::{demo_db, drag, first_in_queue, harness, load, practice_on_map};
 
 // ---------------------------------------------------------------------------------------------
 // The detector: words only one of the two languages uses.
@@ -751,30 +750,6 @@ fn the_english_desk_shows_no_danish_in_any_tab_menu_or_window() {
 
 // ---------------------------------------------------------------------------------------------
 // Item 6 as a user meets it.
-
-/// A practice where the trainee may go (or may not), picked among those drawn well inside the map.
-fn practice_on_map(h: &Harness<'_, App>, data: &Dataset, t: &Trainee, feasible: bool) -> (usize, Pos2) {
-    let rules = RuleContext::new(data);
-    let map = h.state();
-    let mut best: Option<(usize, Pos2, f32)> = None;
-    let centre = Pos2::new(700.0, 500.0);
-    for (i, p) in data.practices.iter().enumerate() {
-        if rules.check(t, p, t.period(), None).is_empty() != feasible {
-            continue;
-        }
-        let Some(pos) = map.map.marker_screen_pos(i) else { continue };
-        let crowded = (0..data.practices.len())
-            .filter(|j| *j != i)
-            .filter_map(|j| map.map.marker_screen_pos(j))
-            .any(|q| q.distance(pos) < 14.0);
-        let d = pos.distance(centre);
-        if !crowded && best.is_none_or(|b| d < b.2) {
-            best = Some((i, pos, d));
-        }
-    }
-    let (i, pos, _) = best.expect("a practice on the map");
-    (i, pos)
-}
 
 #[test]
 fn a_refused_drop_in_the_danish_desk_gives_danish_reasons_with_the_rule_id_once() {

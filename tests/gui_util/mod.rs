@@ -10,6 +10,7 @@ use egui_kittest::kittest::Queryable;
 
 use tutorfordeling::demo::{DemoParams, demo_round_date, generate, store_demo};
 use tutorfordeling::domain::model::{Dataset, Trainee};
+use tutorfordeling::domain::rules::RuleContext;
 use tutorfordeling::store::Store;
 use tutorfordeling::ui::App;
 use tutorfordeling::ui::queue::deadline;
@@ -72,4 +73,29 @@ pub fn drag(h: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
     h.drop_at(to);
     h.step();
     h.run_ok();
+}
+
+/// A practice where the trainee may go (or may not), picked among those drawn well inside the map.
+pub fn practice_on_map(h: &Harness<'_, App>, data: &Dataset, t: &Trainee, feasible: bool) -> (usize, Pos2) {
+    let rules = RuleContext::new(data);
+    let map = h.state();
+    let mut best: Option<(usize, Pos2, f32)> = None;
+    let centre = Pos2::new(700.0, 500.0);
+    for (i, p) in data.practices.iter().enumerate() {
+        if rules.check(t, p, t.period(), None).is_empty() != feasible {
+            continue;
+        }
+        let Some(pos) = map.map.marker_screen_pos(i) else { continue };
+        // Keep clear of other markers so the drop lands on this one.
+        let crowded = (0..data.practices.len())
+            .filter(|j| *j != i)
+            .filter_map(|j| map.map.marker_screen_pos(j))
+            .any(|q| q.distance(pos) < 14.0);
+        let d = pos.distance(centre);
+        if !crowded && best.is_none_or(|b| d < b.2) {
+            best = Some((i, pos, d));
+        }
+    }
+    let (i, pos, _) = best.expect("a practice on the map");
+    (i, pos)
 }
