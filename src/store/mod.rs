@@ -35,7 +35,7 @@ pub use crate::domain::command::Subjects;
 pub use crate::domain::model::BoundaryRing;
 pub use backup::{BackupInfo, RestoreReport, backup_dir, list_backups, newest_good_backup, restore_backup};
 pub use lock::LockInfo;
-pub use pg::{CHANNEL, is_server_url, redact};
+pub use pg::{CHANNEL, is_server_url, redact, without_password};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 /// How long a write waits for another program's write to finish before giving up.

@@ -56,6 +56,20 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// `path` as a program may remember it: a server URL without its password (the server's login
+/// then comes from `~/.pgpass` or `PGPASSWORD`, as for psql); a file path as it is.
+pub fn without_password(path: &Path) -> std::path::PathBuf {
+    let Some(url) = url_of(path) else { return path.to_path_buf() };
+    let Some((scheme, rest)) = url.split_once("://") else { return path.to_path_buf() };
+    match rest.rsplit_once('@') {
+        Some((auth, host)) => {
+            let user = auth.split_once(':').map_or(auth, |(user, _)| user);
+            std::path::PathBuf::from(format!("{scheme}://{user}@{host}"))
+        }
+        None => path.to_path_buf(),
+    }
+}
+
 /// An open connection to the server, with its prepared statements.
 pub(crate) struct PgConn {
     client: RefCell<postgres::Client>,
@@ -428,6 +442,16 @@ pub(crate) fn reset_identities(db: &mut dyn Sql) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_desk_remembered_a_servers_password_in_its_settings_now_it_keeps_the_url_without_it() {
+        let url = Path::new("postgresql://rita:hemmelig@db.rm.dk:5432/tutor");
+        assert_eq!(without_password(url), Path::new("postgresql://rita@db.rm.dk:5432/tutor"));
+        let plain = Path::new("postgres://rita@db.rm.dk/tutor");
+        assert_eq!(without_password(plain), plain);
+        let file = Path::new("/home/rita/region:a@b.sqlite");
+        assert_eq!(without_password(file), file);
+    }
 
     #[test]
     fn a_password_never_shows() {

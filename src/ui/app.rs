@@ -325,7 +325,7 @@ impl App {
                         ui.weak(state.t("ingen", "none"));
                     }
                     for path in recent {
-                        if ui.button(path.display().to_string()).clicked() {
+                        if ui.button(crate::store::redact(&path.display().to_string())).clicked() {
                             ui.close();
                             state.switch_to(&path);
                         }
@@ -445,8 +445,9 @@ impl eframe::App for App {
             lang: self.state.lang,
             dark: self.state.dark,
             tab: self.state.tab,
-            last_file: self.state.path().map(Path::to_path_buf),
-            recent: self.state.recent.clone(),
+            // A server URL is remembered without its password (settings are a plain file).
+            last_file: self.state.path().map(crate::store::without_password),
+            recent: self.state.recent.iter().map(|p| crate::store::without_password(p)).collect(),
         };
         eframe::set_value(storage, STORAGE_KEY, &remembered);
     }
