@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{By, NodeT, Queryable};
 
 use tutorfordeling::domain::round::Round;
 use tutorfordeling::store::Store;
@@ -136,4 +136,29 @@ fn a_draft_is_made_changed_compared_and_published_from_the_desk() {
     want.sort();
     assert_eq!(files, want, "one letter per trainee of the round");
     assert!(folder.starts_with(chosen.path()), "the letters go into the folder the user chose: {folder:?}");
+
+    // Changes since publishing: a script removes one of the round's placements with a reason;
+    // the desk's report words it in Danish (it showed the stored English summary and an ISO time).
+    let moved = &second.proposals[0].trainee_id;
+    let mut script = Store::open(&db).expect("open").acting_as_for_tests("hr-script");
+    tutorfordeling::ops::unplace_with_reason(&mut script, moved, Some("Barsel".into())).expect("unplace");
+    drop(script);
+    h.state_mut().state.poll_every = std::time::Duration::ZERO;
+    h.run_ok();
+    h.get_by_label("Ændringer siden udgivelse").click();
+    h.run_ok();
+    let worded = format!("fjern {moved} fra");
+    for part in [worded.as_str(), " kl. ", "hr-script", "Barsel"] {
+        let line = |n: &egui_kittest::Node<'_>| {
+            n.accesskit_node().label().or_else(|| n.accesskit_node().value()).unwrap_or_default().to_string()
+        };
+        assert!(
+            h.query_all(By::new()).any(|n| {
+                let l = line(&n);
+                l.contains(&worded) && l.contains(part)
+            }),
+            "the change's line says '{part}'"
+        );
+    }
+    assert!(h.query_by_label_contains(&format!("unplace {moved}")).is_none(), "no English in the Danish desk");
 }

@@ -266,6 +266,9 @@ pub struct ChangeLine {
     pub user: String,
     pub summary: String,
     pub reason: Option<String>,
+    /// The audit row itself, for the desk to word in the user's language.
+    #[serde(skip)]
+    pub entry: Option<crate::store::AuditEntry>,
 }
 
 /// The moved, removed and added placements of a published round's trainees since it was
@@ -281,9 +284,10 @@ pub fn changes(store: &Store, data: &Dataset, name: &str) -> OpResult<(Round, Ve
         let entry = store.log(&filter)?.into_iter().find(|e| e.id > after + 1 && e.action != "undo_refused");
         let trainee_name = data.trainee(&change.trainee_id).map(|t| t.name.clone()).unwrap_or_default();
         let (at, user, summary, reason) = entry
+            .clone()
             .map(|e| (e.at.get(..16).unwrap_or(&e.at).replace('T', " "), e.os_user, e.summary, e.reason))
             .unwrap_or_default();
-        lines.push(ChangeLine { change, trainee_name, at, user, summary, reason });
+        lines.push(ChangeLine { change, trainee_name, at, user, summary, reason, entry });
     }
     Ok((stored.round, lines))
 }

@@ -790,6 +790,7 @@ mod tests {
     use crate::domain::fairness::fairness_review;
     use crate::domain::model::{Dataset, Placement, Practice, Setting, Trainee};
     use crate::domain::region::Region;
+    use crate::report::testing::{pdftotext, squeeze};
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).expect("valid test date")
@@ -866,24 +867,6 @@ mod tests {
         place(&mut data, "F1", TraineeType::Intro, "R-FINE", d(2023, 1, 1), d(2024, 12, 31));
         place(&mut data, "A1", TraineeType::Phase1, "R-REFUSE", d(2023, 6, 1), d(2024, 8, 31));
         data
-    }
-
-    fn pdftotext(pdf: &[u8]) -> String {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("review.pdf");
-        std::fs::write(&path, pdf).expect("write pdf");
-        let out = std::process::Command::new("pdftotext")
-            .arg("-layout")
-            .arg(&path)
-            .arg("-")
-            .output()
-            .expect("pdftotext runs (poppler-utils)");
-        assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("utf-8 text")
-    }
-
-    fn squeeze(text: &str) -> String {
-        text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n")
     }
 
     #[test]

@@ -583,7 +583,7 @@ mod tests {
     use super::*;
     use crate::domain::model::{Placement, Setting, Trainee, TraineeType};
     use crate::domain::region::Region;
-    use std::process::Command;
+    use crate::report::testing::{pdftotext, squeeze};
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).expect("valid test date")
@@ -662,25 +662,6 @@ mod tests {
         place(&mut data, k2, "EX-P7");
         place(&mut data, o1, "EX-P3");
         data
-    }
-
-    fn pdftotext(pdf: &[u8]) -> String {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("statement.pdf");
-        std::fs::write(&path, pdf).expect("write pdf");
-        let out = Command::new("pdftotext")
-            .arg("-layout")
-            .arg(&path)
-            .arg("-")
-            .output()
-            .expect("pdftotext runs (poppler-utils)");
-        assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("utf-8 text")
-    }
-
-    /// Collapses runs of spaces, so a test can look for a row without knowing the column gaps.
-    fn squeeze(text: &str) -> String {
-        text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n")
     }
 
     #[test]

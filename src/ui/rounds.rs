@@ -35,7 +35,8 @@ pub struct RoundPanel {
     /// The name typed for a new draft.
     draft_name: String,
     /// The rounds in the file, read again when the data changes: (data version, rounds).
-    rounds: Option<(u64, Vec<crate::store::rounds::StoredRound>)>,
+    /// The file's rounds for a data version, shared with each frame's list (not copied per frame).
+    rounds: Option<(u64, std::rc::Rc<Vec<crate::store::rounds::StoredRound>>)>,
     /// The round opened from the list.
     open: Option<String>,
     /// The proposal being changed: (trainee id, the practice chosen, the practices it may go to).
@@ -51,7 +52,9 @@ pub struct RoundPanel {
     /// Letters or notices being written: the job and the folder.
     print: Option<(Job<usize>, std::path::PathBuf)>,
     /// The changes since publishing on show: (round, lines).
-    changes: Option<(String, Vec<ChangeLine>)>,
+    /// A published round's changes, with the commands of their audit rows (worded per frame in
+    /// the user's language).
+    changes: Option<(String, Vec<ChangeLine>, std::collections::HashMap<i64, Command>)>,
 }
 
 /// The round on show, for the map: practices (by index in `Dataset::practices`) with their count
@@ -356,13 +359,13 @@ fn print_folder(chosen: &std::path::Path, what: &str, round: &str) -> std::path:
 
 impl RoundPanel {
     /// The rounds in the file, read again when the data changed.
-    fn stored(&mut self, state: &AppState) -> Vec<crate::store::rounds::StoredRound> {
+    fn stored(&mut self, state: &AppState) -> std::rc::Rc<Vec<crate::store::rounds::StoredRound>> {
         let fresh = self.rounds.as_ref().is_some_and(|(v, _)| *v == state.data_version);
         if !fresh {
             let list = state.store.as_ref().and_then(|s| s.rounds().ok()).unwrap_or_default();
-            self.rounds = Some((state.data_version, list));
+            self.rounds = Some((state.data_version, std::rc::Rc::new(list)));
         }
-        self.rounds.as_ref().map(|(_, r)| r.clone()).unwrap_or_default()
+        self.rounds.as_ref().map(|(_, r)| std::rc::Rc::clone(r)).unwrap_or_default()
     }
 
     /// The weights of T1–T2 and P1–P7 the next suggestion runs with (a scenario).
@@ -395,7 +398,7 @@ impl RoundPanel {
         egui::CollapsingHeader::new(state.t("Runder", "Rounds")).id_salt("rounds_list").default_open(true).show(
             ui,
             |ui| {
-                for s in &rounds {
+                for s in rounds.iter() {
                     let r = &s.round;
                     ui.horizontal(|ui| {
                         let selected = self.open.as_deref() == Some(r.name.as_str());
@@ -565,7 +568,12 @@ impl RoundPanel {
                     let result =
                         state.store.as_ref().map(|s| crate::ops::rounds::changes(s, &state.data, &r.name)).transpose();
                     match result {
-                        Ok(Some((_, lines))) => self.changes = Some((r.name.clone(), lines)),
+                        Ok(Some((_, lines))) => {
+                            let ids: Vec<i64> = lines.iter().filter_map(|l| l.entry.as_ref().map(|e| e.id)).collect();
+                            let commands =
+                                state.store.as_ref().and_then(|s| s.audit_commands(&ids).ok()).unwrap_or_default();
+                            self.changes = Some((r.name.clone(), lines, commands));
+                        }
                         Ok(None) => {}
                         Err(e) => state.error = Some(e.to_string()),
                     }
@@ -718,7 +726,7 @@ impl RoundPanel {
 
     /// The changes since a round was published, with who and why; saved as CSV beside the file.
     fn changes_window(&mut self, ctx: &egui::Context, state: &mut AppState) {
-        let Some((name, lines)) = &self.changes else { return };
+        let Some((name, lines, commands)) = &self.changes else { return };
         let mut open = true;
         let mut save = false;
         egui::Window::new(format!("{} {name}", state.t("Ændringer siden udgivelse af", "Changes since publishing")))
@@ -733,14 +741,23 @@ impl RoundPanel {
                 for l in lines {
                     let kind =
                         if state.lang == i18n::Lang::Danish { l.change.kind.danish() } else { l.change.kind.key() };
+                    // Who, when and what in the user's language (the CSV keeps the stored text).
+                    let (at, what) = l.entry.as_ref().map_or_else(
+                        || (l.at.clone(), l.summary.clone()),
+                        |e| {
+                            let cmd = commands.get(&e.id);
+                            (
+                                state.lang.time(&e.at),
+                                crate::report::reasons::audit_text(&e.action, &e.summary, cmd, state.lang),
+                            )
+                        },
+                    );
                     ui.label(format!(
-                        "{} {kind}: {} → {} · {} {} ({}){}",
+                        "{} {kind}: {} → {} · {at} {} ({what}){}",
                         l.trainee_name,
                         place(&l.change.before),
                         place(&l.change.after),
-                        l.at,
                         l.user,
-                        l.summary,
                         l.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
                     ));
                 }
